@@ -199,9 +199,12 @@ class PeopleRepository(Protocol):
         face and field-duty state; empty titles or position are stored as absent."""
         ...
 
-    def set_activation(self, nip: str, code_hash: str, expires_epoch: int, issued_by: str) -> None:
+    def set_activation(
+        self, nip: str, code_hash: str, expires_epoch: int, issued_by: str, audit: AuditBatch | None = None
+    ) -> None:
         """Give an existing employee a new one-time activation code, noting who issued it
-        (`Employee.code_issued_by`); ConditionFailed when there is no such employee."""
+        (`Employee.code_issued_by`), with the `audit` entries naming it, all or none; ConditionFailed when there is
+        no such employee."""
         ...
 
     def set_activations(self, codes: Sequence[tuple[str, str]], expires_epoch: int, issued_by: str) -> None:
@@ -581,9 +584,11 @@ class DynamoPeopleRepository:
                 EmployeeModel(employee.nip).update(actions=marks)
         self.touch_units({employee.unor_id, before.unor_id if before else employee.unor_id})
 
-    def set_activation(self, nip: str, code_hash: str, expires_epoch: int, issued_by: str) -> None:
+    def set_activation(
+        self, nip: str, code_hash: str, expires_epoch: int, issued_by: str, audit: AuditBatch | None = None
+    ) -> None:
         """Give an existing employee a new one-time activation code (hashed), replacing any earlier one."""
-        self.set_activations([(nip, code_hash)], expires_epoch, issued_by)
+        _write_activations([(nip, code_hash)], expires_epoch, issued_by, audit)
 
     def set_activations(self, codes: Sequence[tuple[str, str]], expires_epoch: int, issued_by: str) -> None:
         """One transaction per group: a unit's sheet of 500 codes is 5 requests instead of 500. A group followed by
@@ -595,10 +600,7 @@ class DynamoPeopleRepository:
             last = start + TRANSACTION_ITEMS >= len(codes)
             try:
                 before = {} if last else _activations_of([nip for nip, _ in group])
-                with storage_call("dynamodb"), transaction() as tx:
-                    for nip, code_hash in group:
-                        actions = _activation_actions(code_hash, expires_epoch, issued_by)
-                        tx.update(EmployeeModel(nip), actions=actions, condition=EmployeeModel.nip.exists())
+                _write_activations(group, expires_epoch, issued_by)
             except Exception:
                 _put_back(written)
                 raise
@@ -954,6 +956,17 @@ def _activation_actions(code_hash: str, expires_epoch: int, issued_by: str) -> l
         EmployeeModel.activation_expires.set(expires_epoch),
         EmployeeModel.code_issued_by.set(issued_by),
     ]
+
+
+def _write_activations(
+    group: Sequence[tuple[str, str]], expires_epoch: int, issued_by: str, audit: AuditBatch | None = None
+) -> None:
+    """One transaction: each (NIP, code hash) of `group` on its existing employee, and the `audit` entries."""
+    with storage_call("dynamodb"), transaction() as tx:
+        for nip, code_hash in group:
+            actions = _activation_actions(code_hash, expires_epoch, issued_by)
+            tx.update(EmployeeModel(nip), actions=actions, condition=EmployeeModel.nip.exists())
+        save_in(tx, audit)
 
 
 _ACTIVATION_FIELDS = ["nip", "activation_hash", "activation_expires", "code_issued_by"]

@@ -38,8 +38,8 @@ def create_activation(actor: Principal, nip: str, settings: Settings, now: datet
     code = codes.new_code()
     expires = epoch(now) + settings.activation_ttl_s
     sealed = codes.seal(codes.code_key(settings.token_secret), nip, expires, code)
-    runtime.people().set_activation(nip, sealed, expires, actor.subject)
-    runtime.audit().record(actor.subject, "employee.activation_code", nip)
+    named = runtime.audit().stamped(actor.subject, "employee.activation_code", {nip: None})
+    runtime.people().set_activation(nip, sealed, expires, actor.subject, named)
     return code, datetime.fromtimestamp(expires, tz=now.tzinfo)
 
 

@@ -208,15 +208,18 @@ def test_a_phone_reset_and_an_admin_creation_whose_audit_entries_are_throttled_h
         assert [i["target"] for i in named] == [target], action
 
 
-def test_an_activation_whose_audit_entry_is_throttled_binds_the_phone_only_when_named(
+def test_a_code_and_an_activation_whose_audit_entries_are_throttled_happen_only_when_named(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # GIVEN a new employee's activation code, WHEN the phone activates while DynamoDB throttles the audit entry
+    # GIVEN a new employee's activation code (a second one asked while DynamoDB throttles its entry is not issued)
     seed()
     admin = api.admin_token()
-    code = api.call("POST", f"/v1/admin/employees/{NIP}/activation", token=admin).body["activation_code"]
+    issue = f"/v1/admin/employees/{NIP}/activation"
+    code = api.call("POST", issue, token=admin).body["activation_code"]
     body = {"nip": NIP, "activation_code": code, "password": PASSWORD, "device_id": DEVICE}
     with audit_throttled(monkeypatch):
+        assert api.call("POST", issue, token=admin).status == 503
+        # WHEN the phone activates while DynamoDB throttles the audit entry
         assert api.call("POST", "/v1/auth/activate", body).status == 503
     # THEN no phone checks in as them unnamed: the password is not set, the code is not spent
     assert login(api, PASSWORD).status == 401
@@ -225,6 +228,8 @@ def test_an_activation_whose_audit_entry_is_throttled_binds_the_phone_only_when_
     assert login(api, PASSWORD).status == 200
     named = api.call("GET", "/v1/admin/audit?action=employee.device_bind", token=admin).body["items"]
     assert [(i["target"], i["details"]["by"]) for i in named] == [(NIP, "activation")]
+    issued = api.call("GET", "/v1/admin/audit?action=employee.activation_code", token=admin).body["items"]
+    assert [i["target"] for i in issued] == [NIP]  # the code used; none for the one refused
 
 
 def test_an_unlock_whose_audit_entry_is_throttled_frees_the_account_only_when_named(

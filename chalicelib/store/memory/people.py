@@ -117,14 +117,23 @@ class InMemoryPeopleRepository:
             )
         self.touch_units(moved)
 
-    def set_activation(self, nip: str, code_hash: str, expires_epoch: int, issued_by: str) -> None:
-        self.set_activations([(nip, code_hash)], expires_epoch, issued_by)
+    def set_activation(
+        self, nip: str, code_hash: str, expires_epoch: int, issued_by: str, audit: AuditBatch | None = None
+    ) -> None:
+        self._set_codes([(nip, code_hash)], expires_epoch, issued_by, audit)
 
     def set_activations(self, codes: Sequence[tuple[str, str]], expires_epoch: int, issued_by: str) -> None:
         """All or nothing under the lock (DynamoDB's groups put back as they were when one fails)."""
+        self._set_codes(codes, expires_epoch, issued_by)
+
+    def _set_codes(
+        self, codes: Sequence[tuple[str, str]], expires_epoch: int, issued_by: str, audit: AuditBatch | None = None
+    ) -> None:
         with self._lock:
             if any(nip not in self._employees for nip, _ in codes):
                 raise ConditionFailed("dynamodb")
+            if audit is not None:
+                audit.write()
             for nip, code_hash in codes:
                 held = self._secrets("employee", nip)
                 self._credentials["employee", nip] = replace(

@@ -196,6 +196,23 @@ class PeopleRepositoryContract:
         assert repo.members_of_unit("U1") == [Member(nip_of(i), f"P{i}", i != 4, None, None, ANY) for i in range(1, 6)]
         assert repo.count_employees("U1") == 5 and repo.count_employees("U2") == 1
 
+    def test_an_activation_code_keeps_the_entry_naming_it_and_a_refused_one_names_nothing(
+        self, repo: PeopleRepository, audit_log: AuditRepository
+    ) -> None:
+        def named() -> AuditBatch:
+            return audit_log.stamped("ops", "employee.activation_code", {NIP: None})
+
+        # WHEN a code is issued for nobody, THEN refused and unnamed; WHEN for the employee, THEN kept and named
+        with pytest.raises(ConditionFailed):
+            repo.set_activation(NIP, "code-hash", NOW, "ops", named())
+        assert audit_log.entries_of_day(AUDIT_START.date()) == []
+        repo.put_employee(employee())
+        repo.set_activation(NIP, "code-hash", NOW, "ops", named())
+        account = repo.employee_account(NIP)
+        assert account is not None and account.credentials.activation_hash == "code-hash"
+        logged = [(e.actor, e.action, e.target) for e in audit_log.entries_of_day(AUDIT_START.date())]
+        assert logged == [("ops", "employee.activation_code", NIP)]
+
     def test_an_activation_code_is_kept_for_an_existing_employee_only(self, repo: PeopleRepository) -> None:
         with pytest.raises(ConditionFailed):
             repo.set_activation(NIP, "code-hash", NOW, "ops")

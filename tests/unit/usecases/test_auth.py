@@ -456,6 +456,18 @@ def test_a_new_code_for_an_activated_employee_signs_out_whoever_held_the_account
     assert stored is not None and stored.device_reset_by == "budi"
 
 
+def test_a_new_code_whose_audit_entry_fails_leaves_the_code_handed_out_before(
+    people: Repositories, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a new hire holding a printed code, WHEN an admin issues another while the audit log fails (503)
+    budi = Principal("budi", "unit_admin", frozenset({"U1"}))
+    with audit_store_fails(monkeypatch, "employee.activation_code"):
+        onboarding.create_activation(budi, NEW_HIRE, SETTINGS, NOW)
+    # THEN no code was issued unnamed: the printed one still activates, and nothing names a code
+    assert [e for e in audited.entries() if e.action == "employee.activation_code"] == []
+    assert activate(NEW_HIRE, "12345678")
+
+
 def test_a_new_code_whose_audit_entry_fails_changes_nothing_until_used_again(
     people: Repositories, monkeypatch: pytest.MonkeyPatch
 ) -> None:
