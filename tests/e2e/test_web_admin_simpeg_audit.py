@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import require_app
-from tests.e2e.web_console import LAPTOP, PASSWORD, Desk, _expect, expect
+from tests.e2e.web_console import LAPTOP, PASSWORD, PHONE, Desk, _expect, expect
 from tools.devstack import LocalStack, StackUrls
 from tools.devstack_http import ApiClient
 from tools.nips import fresh_nip
@@ -68,9 +68,10 @@ def _simpeg_nip(stack: StackUrls) -> str:
         return str(json.load(answer)["data"][0]["nipBaru"])
 
 
-def _import(admin: ApiClient, unit: str, people: list[tuple[str, str]]) -> None:
+def _import(admin: ApiClient, unit: str, people: list[tuple[str, str]], unit_name: str = "") -> None:
+    named = unit_name or f"SD {unit}"
     rows = [
-        {"nip": nip, "nama": nama, "unor_id": unit, "unor_nama": f"SD {unit}", "jabatan": "Guru", "status": "aktif"}
+        {"nip": nip, "nama": nama, "unor_id": unit, "unor_nama": named, "jabatan": "Guru", "status": "aktif"}
         for nip, nama in people
     ]
     assert not _expect(admin.post("/v1/admin/simpeg/import", {"employees": rows}), 200, "import")["errors"]
@@ -204,4 +205,29 @@ def test_the_audit_log_reads_in_indonesian_and_fits_a_laptop(
         [f"nama: Libur {tag}; jenis: cuti bersama; sebelumnya: –"]
     )
     d.axe("log-audit")
+    assert d.page_errors == []
+
+
+# The console's screens that filter by unit (a select as wide as its longest unit name, unless it may shrink)
+UNIT_FILTERED = ("Verifikasi", "Percobaan Ditolak", "Pegawai", "Pengajuan", "Cuti & Izin", "Jadwal", "Rekap")
+UNIT_FILTERED += ("Adopsi", "Sidik Jari")
+
+
+def test_unit_filters_and_the_audit_log_fit_a_phone_with_long_unit_names(
+    admin: ApiClient, desk: Callable[..., Desk]
+) -> None:
+    # GIVEN a unit with a long name and an id of 32 hex digits (one word with no place to break, as SIMPEG's unit
+    # ids are), and an audit entry naming that id (its work zones set)
+    unit, name = secrets.token_hex(16), "Dinas Kependudukan dan Pencatatan Sipil Kabupaten"
+    _import(admin, unit, [(fresh_nip(), "Pegawai Nama Unit Panjang")], unit_name=name)
+    _expect(admin.put(f"/v1/admin/units/{unit}/zones", {"zone_ids": []}), 200, "unit zones")
+    # WHEN a super admin opens each screen with a unit filter, and the log, on a 360 px phone
+    d = desk(PHONE)
+    page = d.page
+    for menu in (*UNIT_FILTERED, "Log Audit"):
+        d.open(menu)
+        # THEN nothing of the page reaches past the screen: fields shrink to it, long words wrap in their cards
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], menu
+    expect(page.get_by_role("table", name=re.compile(r"^Log audit")).get_by_text(unit)).not_to_have_count(0)
+    d.shot("log-audit-ponsel")
     assert d.page_errors == []

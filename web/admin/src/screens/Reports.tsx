@@ -586,12 +586,13 @@ const auditColumns: Column<AuditEntry>[] = [
   {
     label: "Tindakan",
     cell: (e) => (
-      <>
+      // One element: on a phone's card the code stays under the name, in the value column
+      <div>
         {actionName(e.action)}
         <div class="hint" title="Kode tindakan">
           <code>{breakable(e.action)}</code>
         </div>
-      </>
+      </div>
     ),
     sort: (e) => actionName(e.action),
   },
