@@ -104,7 +104,10 @@ function MfaFirst({ s, route }: { s: Session; route: Route }) {
 }
 
 function Menu({ s, route }: { s: Session; route: Route }) {
-  const [menuOpen, setMenuOpen] = useState(false);
+  // The phone's menu is open on the route it was opened on: a move to another screen closes it in the same render
+  // (an effect would close it only after the new screen was painted beneath it)
+  const [openOn, setOpenOn] = useState<Route | null>(null);
+  const menuOpen = openOn === route;
   // Read again at each login (a session that ended because the admin's units changed comes back with the new ones)
   const units = useLoad((signal) => allPages<Unit>("/v1/admin/units", {}, signal), s.token);
   const value = useMemo<Console | null>(() => {
@@ -112,7 +115,6 @@ function Menu({ s, route }: { s: Session; route: Route }) {
     const names = new Map(units.data.map((u) => [u.unor_id, u.unor_nama]));
     return { session: s, units: units.data, unitName: (id) => names.get(id) ?? id, reloadUnits: units.reload };
   }, [s, units.data, units.reload]);
-  useEffect(() => setMenuOpen(false), [route]);
   const current = route.segments[0] ?? "pemantauan";
   const Screen = screenOf(route, s);
   return (
@@ -121,7 +123,7 @@ function Menu({ s, route }: { s: Session; route: Route }) {
         <a class="brand" href={href(["pemantauan"])}>
           SMART Admin
         </a>
-        <button type="button" class="menu-toggle" aria-expanded={menuOpen} aria-controls="nav" onClick={() => setMenuOpen(!menuOpen)}>
+        <button type="button" class="menu-toggle" aria-expanded={menuOpen} aria-controls="nav" onClick={() => setOpenOn(menuOpen ? null : route)}>
           Menu
         </button>
         <span class="who">
