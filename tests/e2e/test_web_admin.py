@@ -129,24 +129,10 @@ def test_login_asks_for_the_otp_when_two_factor_is_on_and_works_at_phone_width(
         expect(nav.get_by_role("link", name=item, exact=True)).to_be_visible()
     d.shot("menu-ponsel")
     # While the employee list is on its way, its table says it is loading, not that nobody matches
-    listing = re.compile(r".*/v1/admin/employees\?.*")
-    held: list[Any] = []
-
-    def hold(route: Any) -> None:  # a Python function: Playwright does not take a bound builtin like held.append
-        held.append(route)
-
-    page.route(listing, hold)
-    with page.expect_request(listing):
+    with d.holding(re.compile(r".*/v1/admin/employees\?.*")):
         d.open("Pegawai", settle=False)
-    expect(page.get_by_role("cell", name="Memuat…")).to_be_visible()
-    expect(page.get_by_text("Tidak ada pegawai yang cocok.")).to_have_count(0)
-    # The request was sent; its hold is taken when Playwright dispatches the route (in a wait such as this one)
-    for _ in range(50):
-        if held:
-            break
-        page.wait_for_timeout(100)
-    assert held, "the employee list was not held"
-    page.unroute(listing)  # the held request goes on unchanged (Playwright continues what a removed route held)
+        expect(page.get_by_role("cell", name="Memuat…")).to_be_visible()
+        expect(page.get_by_text("Tidak ada pegawai yang cocok.")).to_have_count(0)
     expect(page.get_by_role("link", name=world.nama, exact=True)).to_be_visible()
     # An 18-digit NIP stays on one line in the stacked rows of a phone screen
     nip_cell = page.get_by_role("cell", name=f"NIP {world.nip}")
@@ -1047,8 +1033,12 @@ def test_the_running_months_recap_downloads_as_a_provisional_pdf(world: World, d
 def test_adoption_shows_which_units_have_no_work_zone_yet(world: World, desk: Callable[..., Desk]) -> None:
     d = desk(admin="bootstrap")
     page = d.page
-    d.open("Adopsi")
     table = page.get_by_role("table", name=re.compile("^Adopsi per unit"))
+    # While the report is on its way (a regency's month takes seconds), its table says it is loading
+    with d.holding(re.compile(r".*/v1/admin/reports/adoption\?.*")):
+        d.open("Adopsi", settle=False)
+        expect(table.get_by_role("cell", name="Memuat…")).to_be_visible()
+    d.settled()
     # THEN the module's unit shows its one zone, and the other unit (imported, never given a zone) says so
     mine = table.get_by_role("row").filter(has_text=world.unit_name)
     expect(mine.locator('td[data-label="Zona kerja"]')).to_have_text("1")

@@ -6,6 +6,7 @@ fixtures that hand them out (`world`, `desk`, `console_tab`) are in conftest.py.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -235,6 +236,27 @@ class Desk:
         expect(self.page.get_by_role("heading", name=menu, exact=True)).to_be_visible()
         if settle:
             self.settled()
+
+    @contextmanager
+    def holding(self, url: re.Pattern[str]) -> Iterator[None]:
+        """Within the block the page's requests to `url` wait unanswered (what a screen shows while its read is on
+        the way); after it, they go on unchanged. Fails when the block sent none."""
+        held: list[Any] = []
+
+        def hold(route: Any) -> None:  # a Python function: Playwright does not take a bound builtin like held.append
+            held.append(route)
+
+        self.page.route(url, hold)
+        try:
+            yield
+            # A request's hold is taken when Playwright dispatches the route (in a wait such as this one)
+            for _ in range(50):
+                if held:
+                    break
+                self.page.wait_for_timeout(100)
+            assert held, f"no request to {url.pattern} was held"
+        finally:
+            self.page.unroute(url)  # the held requests go on unchanged (Playwright continues what a removed route held)
 
     def requests_to(self, part: str) -> list[str]:
         """The URLs containing `part` of the requests the page sends from now on, filled in as they are sent (a

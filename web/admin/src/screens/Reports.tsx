@@ -791,12 +791,13 @@ export function Adoption(_: { route: Route }) {
       </div>
       <ErrorLine message={loaded.error ?? action.error} />
       {!loaded.loading && report === null && !loaded.error ? <p role="status">Laporan adopsi belum tersedia di server ini.</p> : null}
-      {report ? (
+      {report || loaded.loading ? (
         <>
-          <AdoptionChart days={report.totals} />
+          {report ? <AdoptionChart days={report.totals} /> : null}
           <Table
             caption={`Adopsi per unit pada ${to}`}
             rows={rows}
+            loading={loaded.loading}
             rowKey={(u) => u.unor_id}
             columns={[
               { label: "Unit", cell: (u) => u.unor_nama, sort: (u) => u.unor_nama },
