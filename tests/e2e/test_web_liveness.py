@@ -73,7 +73,8 @@ def test_a_still_picture_is_refused_as_not_live_and_the_app_says_what_to_do(
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("Absen ditolak")
     expect(alert).to_contain_text(error["message"])
-    expect(page.get_by_text("Ulangi dan ikuti petunjuk gerakan di layar dengan jelas.")).to_be_visible()
+    # (the next step adds what the API's words do not say: slowly, the face in view, light, then the unit admin)
+    expect(page.get_by_text("Tolehkan kepala perlahan ke arah yang diminta")).to_contain_text("hubungi admin unit")
     expect(page.get_by_role("button", name="Coba Lagi")).to_be_visible()
     phone.check_screen("absen-ditolak-liveness")
     # AND the refusal is kept as evidence; nothing that counts as attendance was recorded

@@ -8,7 +8,7 @@ import type { CheckinAnswer } from "./types";
 const NEXT_STEP: Record<string, string> = {
   FACE_MISMATCH: "Ulangi dengan wajah lurus ke kamera di tempat terang. Jika tetap gagal, hubungi admin unit.",
   IMPOSSIBLE_TRAVEL: "Jika Anda memang berpindah tempat, hubungi admin unit untuk verifikasi.",
-  LIVENESS_FAILED: "Ulangi dan ikuti petunjuk gerakan di layar dengan jelas.",
+  LIVENESS_FAILED: "Tolehkan kepala perlahan ke arah yang diminta, dengan wajah tetap terlihat di kamera dan di tempat terang. Jika tetap gagal, hubungi admin unit.",
   LIVENESS_REQUIRED: "Ulangi absen dan ikuti petunjuk gerakan di layar.",
   ALREADY_RECORDED: "Tidak perlu absen lagi. Lihat Riwayat untuk rinciannya.",
   CONFLICT: "Tunggu sebentar, lalu lihat Riwayat sebelum mencoba lagi.",
