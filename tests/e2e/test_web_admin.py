@@ -262,7 +262,7 @@ def _create_admin(page: Any, world: World, username: str, password: str, *, role
     page.get_by_label("Nama pengguna baru").fill(username)
     page.get_by_label("Kata sandi awal").fill(password)
     page.get_by_label("Peran").select_option(label="Admin unit")
-    page.get_by_label("Unit (tahan Ctrl untuk memilih beberapa)").select_option(world.unit_id)
+    page.get_by_role("group", name="Unit").get_by_role("checkbox", name=world.unit_name, exact=True).check()
     page.get_by_label("Peran").select_option(label=role)
     page.get_by_label("NIP sendiri (bila juga pegawai)").fill(nip)
     with page.expect_request(lambda r: r.method == "POST" and r.url.endswith("/v1/admin/users")) as sent:
@@ -385,6 +385,33 @@ def test_a_super_admin_changes_another_admins_role_password_lock_and_second_fact
     login = _expect(ApiClient(world.stack.api).login_admin(target, new_password), 200, "login with the new password")
     assert login["role"] == "auditor"
     # AND the failed logins were the test's own; nothing else failed
+    d.assert_clean()
+
+
+def test_a_unit_checked_for_an_admin_keeps_the_units_chosen_before_even_those_the_search_hides(
+    world: World, desk: Callable[..., Desk]
+) -> None:
+    # GIVEN a unit admin of the module's unit
+    target, _ = _admin_user(world, "unit_admin", [world.unit_id])
+    other_name = f"SMP Negeri Lain {world.unit_id[-4:]}"
+    d = desk(admin="bootstrap")
+    page = d.page
+    d.open("Pengguna Admin")
+    page.get_by_role("button", name=f"Ubah {target}").click()
+    panel = page.get_by_role("region", name=f"Ubah {target}")
+    picker = panel.get_by_role("group", name="Unit")
+    expect(picker).to_contain_text(f"Dipilih (1): {world.unit_name}")
+    # WHEN the super admin finds the other unit by a part of its name (the first unit leaves the list) and checks it
+    picker.get_by_label("Cari unit").fill("negeri lain")
+    expect(picker.get_by_role("checkbox", name=world.unit_name, exact=True)).to_have_count(0)
+    picker.get_by_role("checkbox", name=other_name, exact=True).check()
+    # THEN both units are chosen and named, and both are saved (a multiple select's click without Ctrl kept one)
+    expect(picker).to_contain_text(f"Dipilih (2): {world.unit_name}, {other_name}")
+    d.axe("pengguna-unit")
+    panel.get_by_role("button", name="Simpan Peran dan Unit").click()
+    expect(panel.get_by_text("Peran dan unit disimpan.")).to_be_visible()
+    listed = {u["username"]: u for u in _expect(world.admin.get("/v1/admin/users"), 200, "users")["items"]}
+    assert listed[target]["unit_ids"] == [world.unit_id, world.other_unit_id]
     d.assert_clean()
 
 

@@ -8,8 +8,9 @@ import { ApiError, UserMessage } from "../../../shared/api";
 import { useConsole } from "../context";
 import type { Route } from "../router";
 import { call, changePassword, logOut, markMfaEnabled, ROLE_NAMES, roleName, type Role } from "../session";
-import { dateTime } from "../format";
-import { ActionForm, ConfirmButton, ErrorLine, Field, Labelled, Outcome, Screen, Select, Submit, Table, useAction, useId, useLoad, type Column } from "../ui";
+import { count, dateTime } from "../format";
+import { toggled, unitsMatching } from "../unitPick";
+import { ActionForm, ConfirmButton, ErrorLine, Field, Outcome, Screen, Select, Submit, Table, useAction, useLoad, type Column } from "../ui";
 
 interface AdminUser {
   username: string;
@@ -26,24 +27,33 @@ const NIP_HINT = "Isi bila admin ini juga pegawai (misalnya operator sekolah): a
 
 const ROLES = Object.entries(ROLE_NAMES) as [Role, string][];
 
+/** The units of a unit admin or auditor: a checkbox per unit, narrowed by a search, with the units chosen named
+ * above it (also those the search hides). Not a multiple select: there a click without Ctrl silently dropped
+ * every other unit chosen, and a phone has no Ctrl. */
 function UnitPicker({ value, onChange }: { value: string[]; onChange: (v: string[]) => void }) {
-  const { units } = useConsole();
-  const id = useId("units");
+  const { units, unitName } = useConsole();
+  const [search, setSearch] = useState("");
+  const chosen = new Set(value);
+  const shown = unitsMatching(units, search);
   return (
-    <Labelled id={id} label="Unit (tahan Ctrl untuk memilih beberapa)">
-      <select
-        id={id}
-        multiple
-        size={6}
-        onChange={(e) => onChange(Array.from(e.currentTarget.selectedOptions, (o) => o.value))}
-      >
-        {units.map((u) => (
-          <option key={u.unor_id} value={u.unor_id} selected={value.includes(u.unor_id)}>
-            {u.unor_nama}
-          </option>
-        ))}
-      </select>
-    </Labelled>
+    <fieldset class="unit-pick">
+      <legend>Unit</legend>
+      <p class="hint">{value.length ? `Dipilih (${count(value.length)}): ${value.map(unitName).join(", ")}` : "Belum ada unit dipilih."}</p>
+      <Field label="Cari unit" value={search} onInput={setSearch} />
+      {/* keyed on the search: a new search shows its first matches, not the place an earlier list was scrolled to */}
+      <div class="unit-list" key={search}>
+        {shown.length ? (
+          shown.map((u) => (
+            <label class="check" key={u.unor_id}>
+              <input type="checkbox" checked={chosen.has(u.unor_id)} onChange={(e) => onChange(toggled(value, u.unor_id, e.currentTarget.checked))} />
+              {u.unor_nama}
+            </label>
+          ))
+        ) : (
+          <p class="hint">Tidak ada unit yang cocok.</p>
+        )}
+      </div>
+    </fieldset>
   );
 }
 
