@@ -37,6 +37,7 @@ from chalicelib.store.models import EventModel
 from infra.web_files import DIST_DIR
 from tests.e2e.web_console import (
     CENTRE,
+    LAPTOP,
     PASSWORD,
     PHONE,
     Desk,
@@ -47,6 +48,7 @@ from tests.e2e.web_console import (
     _identities,
     _import_unit,
     _jakarta_today,
+    lines_of,
 )
 from tools.devstack import StackConfig
 from tools.devstack_http import ApiClient
@@ -135,12 +137,7 @@ def test_login_asks_for_the_otp_when_two_factor_is_on_and_works_at_phone_width(
         expect(page.get_by_text("Tidak ada pegawai yang cocok.")).to_have_count(0)
     expect(page.get_by_role("link", name=world.nama, exact=True)).to_be_visible()
     # An 18-digit NIP stays on one line in the stacked rows of a phone screen
-    nip_cell = page.get_by_role("cell", name=f"NIP {world.nip}")
-    line_tops = (
-        "td => { const r = document.createRange(); r.selectNodeContents(td);"
-        " return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; }"
-    )
-    assert nip_cell.evaluate(line_tops) == 1
+    assert lines_of(page.get_by_role("cell", name=f"NIP {world.nip}"), world.nip) == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     d.shot("pegawai-ponsel")
     d.assert_clean(lambda status, path: (status, path) == (401, "/v1/auth/admin/login"))  # the otp asked for
@@ -779,6 +776,11 @@ def test_a_review_item_shows_both_photos_and_the_map_and_approving_it_opens_the_
     expect(evidence).to_contain_text("Absen luring (tanpa sinyal) (OFFLINE_CAPTURE)")
     d.shot("verifikasi")
     d.axe("verifikasi")
+    # AND on a phone the open evidence fits the screen, the employee's 18-digit NIP on one line
+    page.set_viewport_size(PHONE)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert lines_of(evidence.locator("dd").filter(has_text=world.nip), world.nip) == 1
+    page.set_viewport_size(LAPTOP)
 
     # WHEN the admin approves it with a note, THEN the other one opens by itself, and after approving that
     # too the API holds neither as pending

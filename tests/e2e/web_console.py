@@ -42,6 +42,28 @@ ADMIN_VIEWS = (
 PHONE = {"width": 360, "height": 740}
 
 
+# Page script: how many lines `text` spans where it first stands in a text node of the element, as laid out now
+# (0: no text node holds it whole).
+_LINES_OF = """(element, text) => {
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.data.indexOf(text);
+    if (at < 0) continue;
+    const range = document.createRange();
+    range.setStart(node, at);
+    range.setEnd(node, at + text.length);
+    return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+  }
+  return 0;
+}"""
+
+
+def lines_of(element: Any, text: str) -> int:
+    """How many lines `text` spans in `element` (a locator) on the page as it is now: an 18-digit NIP in a
+    phone's narrow column should keep one."""
+    return int(element.evaluate(_LINES_OF, text))
+
+
 def _expect(resp: ApiResponse, status: int, step: str) -> Any:
     assert resp.status == status, f"{step}: {resp.status} {resp.raw[:300]!r}"
     return resp.body
