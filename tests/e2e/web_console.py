@@ -260,9 +260,10 @@ class Desk:
             self.settled()
 
     @contextmanager
-    def holding(self, url: re.Pattern[str]) -> Iterator[None]:
-        """Within the block the page's requests to `url` wait unanswered (what a screen shows while its read is on
-        the way); after it, they go on unchanged. Fails when the block sent none."""
+    def holding(self, url: str | re.Pattern[str]) -> Iterator[None]:
+        """Within the block the page's requests to `url` (a glob or a pattern, as Playwright takes them) wait
+        unanswered (what a screen shows while its read is on the way); after it, they go on unchanged. Fails when
+        the block sent none."""
         held: list[Any] = []
 
         def hold(route: Any) -> None:  # a Python function: Playwright does not take a bound builtin like held.append
@@ -276,7 +277,7 @@ class Desk:
                 if held:
                     break
                 self.page.wait_for_timeout(100)
-            assert held, f"no request to {url.pattern} was held"
+            assert held, f"no request to {url if isinstance(url, str) else url.pattern} was held"
         finally:
             self.page.unroute(url)  # the held requests go on unchanged (Playwright continues what a removed route held)
 
