@@ -66,6 +66,9 @@ IMPORT_PREFIX = "imports/simpeg/"  # an import handed to the worker waits here (
 AUDITED_COUNTS = ("created", "updated", "moved", "deactivated", "unchanged")  # an import's audit entry's counts
 # The login-guard scope whose one slot is the turn of the SIMPEG run going on (`_take_turn`).
 RUN_TURN = "simpeg#run"
+# How long a run waits for the turn before its 409: a worker records its run's end, then gives the turn back (one
+# more write), so the admin's next click right after an answered run would otherwise be refused by a run that ended.
+TURN_WAIT_S = 2.0
 RUNS_SEARCHED = 10  # the newest runs read to name the one going on when a run is refused
 # A worker begun later than this after its run started could still be working once the run's turn lapsed.
 RESUME_WITHIN_S = WORKER_DEADLINE_S - FUNCTION_TIMEOUT_S
@@ -204,8 +207,9 @@ def _take_turn() -> str:
     changes (a move dated from a stale snapshot, a change made twice or reverted). The turn is the login-guard
     slot claim (atomic: however many requests race, one wins), held for at most the worker's deadline, so a run
     whose function was cut off without giving it back blocks no one after the point `settle_abandoned` ends it.
-    The turn's claim id is answered: only it gives the turn back (`_give_turn_back`)."""
-    claim = turns.take(RUN_TURN, WORKER_DEADLINE_S)
+    The turn's claim id is answered: only it gives the turn back (`_give_turn_back`). A turn still held after
+    TURN_WAIT_S is refused."""
+    claim = turns.take(RUN_TURN, WORKER_DEADLINE_S, wait_s=TURN_WAIT_S)
     if not claim.granted:
         raise RunGoingOn(_running_run_id(datetime.now(UTC)), claim.retry_after_s)
     return claim.claim_id

@@ -5,6 +5,8 @@ may go: the others are refused (409 naming the run going on) or, for the nightly
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -227,3 +229,28 @@ def test_a_confirmation_while_an_import_runs_is_refused_and_waits(
     parked.pop()()
     assert isinstance(simpeg.confirm(sim_env, SUPER, held.run_id), schema.RunAccepted)
     assert (repos.sync_runs.get_run(held.run_id) or held).status == "confirmed"
+
+
+def test_the_next_sync_right_after_an_answered_one_waits_for_the_turn_its_worker_gives_back(
+    repos: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a worker that records its run's end, then takes a moment to give its turn back (a DynamoDB write)
+    server, base_url = start_in_thread(port=0, size=40, seed=7)
+    settings = build_settings({"SMART_SIMPEG_URL": base_url, "SMART_SIMPEG_API_KEY": DEFAULT_API_KEY})
+    give_back = turns.give_back
+
+    def slow_in_the_worker(scope: str, claim_id: str) -> None:
+        if threading.current_thread().name.startswith("worker-"):
+            time.sleep(0.5)
+        give_back(scope, claim_id)
+
+    monkeypatch.setattr(turns, "give_back", slow_in_the_worker)
+    try:
+        # WHEN an admin's sync is answered (it ended) and the admin (or a script) syncs again at once
+        first = simpeg.sync_now(settings, SUPER)
+        assert isinstance(first, schema.SyncRun) and first.status == "succeeded"
+        again = simpeg.sync_now(settings, SUPER)
+    finally:
+        stop(server)
+    # THEN the second is not refused as if the first still went on: it waited for the turn, and ran
+    assert isinstance(again, schema.SyncRun) and (again.status, again.counts.unchanged) == ("succeeded", 40)
