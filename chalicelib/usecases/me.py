@@ -44,6 +44,7 @@ def profile(principal: Principal, settings: Settings, now: datetime) -> Profile:
     judged = recaps.judged_so_far(employee, events, now, settings)
     work = recaps.working_day(employee, judged, now, settings)
     day, rules = work.plan, runtime.rule_table(settings)
+    opens, closes = day.window(rules)
     checked_in = runtime.events().has_arrival_mark(employee.nip, day.day.isoformat())
     check_in, check_out = _day_marks(events, day.day)
     so_far = work.so_far(judged, now, rules)
@@ -61,7 +62,8 @@ def profile(principal: Principal, settings: Settings, now: datetime) -> Profile:
         ],
         today=Today(
             date=day.day.isoformat(),
-            closes_at=iso(work.closes_at(rules)),
+            opens_at=iso(opens),
+            closes_at=iso(closes),
             schedule=WorkHours(**day.hours.to_dict()) if day.hours else None,
             holiday=day.holiday.name if day.holiday else None,
             leave=day.leave.value if day.leave else None,

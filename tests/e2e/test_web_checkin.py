@@ -458,6 +458,70 @@ def test_a_capture_refused_while_another_screen_is_open_waits_on_home_until_read
     phone.assert_clean(frozenset({(403, "/v1/attendance")}))
 
 
+def rostered_phone(
+    browser: Any, stack: StackUrls, admin: ApiClient, start: str, end: str
+) -> tuple[Phone, dict[str, Any]]:
+    """A new employee rostered `start`-`end` today, her phone activated and on Home: the phone and her day as
+    GET /v1/me answers it. (The test stack counts attendance from 00:00 to 23:59, ROUND_THE_CLOCK_RULES: a same-day
+    shift's window is that whole date, a shift crossing midnight's from 90 minutes before its start.)"""
+    employee = new_employee(admin)
+    shift = {"shifts": {datetime.now(JAKARTA).date().isoformat(): {"start": start, "end": end}}}
+    assert admin.put(f"/v1/admin/employees/{employee.nip}/shifts", shift).status == 200
+    phone = open_phone(browser, stack)
+    activate(phone, employee)
+    expect(phone.page.get_by_role("button", name="Absen Masuk")).to_be_visible()
+    return phone, employee_api(stack, phone).get("/v1/me").body["today"]
+
+
+def at_jakarta(day: str, hh: int, mm: int = 0) -> datetime:
+    return datetime.combine(date.fromisoformat(day), time(hh, mm), tzinfo=JAKARTA)
+
+
+def test_home_says_when_the_shift_s_window_opens_until_it_does(
+    browser: Any, stack: StackUrls, admin: ApiClient
+) -> None:
+    # GIVEN a nurse rostered 23:00-01:00 tonight: her attendance counts from 21:30
+    phone, today = rostered_phone(browser, stack, admin, "23:00", "01:00")
+    assert datetime.fromisoformat(today["opens_at"]) == at_jakarta(today["date"], 21, 30)
+    # WHEN she opens the app at 21:29, without signal, THEN Home says when attendance starts to count before she
+    # takes a selfie for nothing, and still offers the check-in
+    page = phone.page
+    page.context.set_offline(True)
+    page.clock.install(time=at_jakarta(today["date"], 21, 29))
+    page.reload()
+    note = page.get_by_text("Jam absen dibuka pukul 21.30: absen sebelum itu tercatat, tetapi tidak dihitung.")
+    expect(note).to_be_visible()
+    expect(page.get_by_role("button", name="Absen Masuk")).to_be_visible()
+    phone.check_screen("beranda-sebelum-jam-absen")
+    # WHEN 21:30 passes with the app left open, THEN the note goes by itself
+    page.clock.fast_forward("02:00")
+    expect(note).to_have_count(0)
+    expect(page.get_by_role("button", name="Absen Masuk")).to_be_visible()
+    page.context.set_offline(False)
+    phone.assert_clean()
+
+
+def test_home_says_once_the_day_s_window_has_closed(browser: Any, stack: StackUrls, admin: ApiClient) -> None:
+    # GIVEN a teacher rostered 10:00-12:00 today, whose attendance counts until 23:59 on the test stack
+    phone, today = rostered_phone(browser, stack, admin, "10:00", "12:00")
+    assert datetime.fromisoformat(today["closes_at"]) == at_jakarta(today["date"], 23, 59)
+    # WHEN the app is open at 23:58 without signal, THEN nothing is said; once 23:59 passes, Home says the day's
+    # attendance has closed: a check-in now is kept, not counted
+    page = phone.page
+    page.context.set_offline(True)
+    page.clock.install(time=at_jakarta(today["date"], 23, 58))
+    page.reload()
+    expect(page.get_by_role("button", name="Absen Masuk")).to_be_visible()
+    closed = page.get_by_text(
+        "Jam absen hari ini sudah ditutup pukul 23.59: absen sekarang tercatat, tetapi tidak dihitung."
+    )
+    expect(closed).to_have_count(0)
+    page.clock.fast_forward("01:30")
+    expect(closed).to_be_visible()
+    page.context.set_offline(False)
+    phone.assert_clean()
+
+
 def night_shift_offline_after_midnight(browser: Any, stack: StackUrls, admin: ApiClient) -> tuple[Phone, date]:
     """A nurse whose roster shift runs from 00:01 today to 00:00 tomorrow (it crosses midnight as a night shift
     does, whatever the hour the test runs at), checked in with the app; then her phone without signal at 01:30

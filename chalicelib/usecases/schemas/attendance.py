@@ -220,6 +220,11 @@ class ProfileZone(Result):
 
 class Today(Result):
     date: DayText
+    opens_at: InstantText = Field(
+        description="From this instant a check-in or check-out counts for this day (the start of its window: the "
+        "regency's opening time, or the shift's start less the rule table's margin when that is earlier, as for a "
+        "night shift). One made before is kept but not counted."
+    )
     closes_at: InstantText = Field(
         description="Until this instant a check-in or check-out counts for this day (the end of its window: for a "
         "night shift, the morning after). An app without signal keeps showing this day while it holds."

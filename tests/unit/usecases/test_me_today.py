@@ -62,6 +62,7 @@ def test_before_the_hours_nobody_checked_in_is_not_yet(repos: Repositories) -> N
     today = me.profile(EMPLOYEE, SETTINGS, local(WEDNESDAY, 6)).today
     assert (today.status, today.state, today.check_in, today.check_out) == ("BELUM", "not_yet", None, None)
     assert today.schedule is not None and (today.schedule.start, today.schedule.end) == ("07:30", "16:00")
+    assert today.opens_at == iso(local(WEDNESDAY, 6))  # check-ins count from the regency's opening time
     assert today.closes_at == iso(local(WEDNESDAY, 18))  # check-outs count until the regency's closing time
     # still "not yet" after the start: a late arrival is possible until the hours are over
     assert me.profile(EMPLOYEE, SETTINGS, local(WEDNESDAY, 11)).today.status == "BELUM"
@@ -160,6 +161,7 @@ def test_a_night_shift_in_progress_is_the_day_the_app_shows_after_midnight(repos
         assert (today.status, today.state) == ("H", "present")
         # a check-out counts until two hours after the shift's end: until then an app without signal keeps the day
         assert today.closes_at == iso(local(thursday, 9))
+        assert today.opens_at == iso(local(WEDNESDAY, 19, 30))  # 90 minutes before the shift's start
     # WHEN she has checked out at 07:05, THEN the app shows Thursday, her day off
     check(repos, "out", local(thursday, 7, 5))
     today = me.profile(EMPLOYEE, SETTINGS, local(thursday, 7, 6)).today

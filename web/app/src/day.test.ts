@@ -1,7 +1,19 @@
 // The working day's rules as Home applies them (day.ts), at the regency's time (vitest.config.ts sets TZ).
 import { describe, expect, it } from "vitest";
 import { ApiError, NETWORK_ERROR } from "../../shared/api";
-import { cachedDayHolds, dayFailure, type Marks, nextKind, scheduleText, statusText, waitingForShown, within, withCheckin } from "./day";
+import {
+  cachedDayHolds,
+  dayFailure,
+  type Marks,
+  nextKind,
+  scheduleText,
+  statusText,
+  waitingForShown,
+  windowNote,
+  windowTurnsAt,
+  within,
+  withCheckin,
+} from "./day";
 import type { Waiting } from "./outbox";
 import type { CheckinAnswer, Kind, Profile, Today } from "./types";
 
@@ -171,6 +183,45 @@ describe("statusText and scheduleText", () => {
     expect(scheduleText(workday)).toBe("07:30–16:00");
     expect(scheduleText({ ...workday, schedule: null })).toBe("Tidak ada jadwal");
     expect(scheduleText(null)).toBe("Belum diketahui (tanpa sinyal)");
+  });
+});
+
+describe("windowNote: an attendance outside the day's window is kept but not counted", () => {
+  const opens = wib("2026-12-04", "06:00");
+  const closes = wib("2026-12-04", "18:00");
+  const workday: Today = {
+    date: "2026-12-04",
+    opens_at: opens.toISOString(),
+    closes_at: closes.toISOString(),
+    schedule: { start: "07:30", end: "16:00" },
+  };
+
+  it("says when the window opens before it does, and says nothing from then on until it closes", () => {
+    expect(windowNote(workday, wib("2026-12-04", "05:40"))).toBe(
+      "Jam absen dibuka pukul 06.00: absen sebelum itu tercatat, tetapi tidak dihitung.",
+    );
+    expect(windowNote(workday, opens)).toBeNull();
+    expect(windowNote(workday, wib("2026-12-04", "17:59"))).toBeNull();
+  });
+
+  it("says the window closed once it did (a check-in after 18.00 counts for no day)", () => {
+    expect(windowNote(workday, closes)).toBe(
+      "Jam absen hari ini sudah ditutup pukul 18.00: absen sekarang tercatat, tetapi tidak dihitung.",
+    );
+    expect(windowNote(workday, wib("2026-12-04", "21:12"))).toBe(windowNote(workday, closes));
+  });
+
+  it("says nothing on a day off, offline on an unknown day, or from a profile kept without the window", () => {
+    expect(windowNote({ ...workday, schedule: null }, wib("2026-12-04", "05:00"))).toBeNull();
+    expect(windowNote(null, wib("2026-12-04", "05:00"))).toBeNull();
+    expect(windowNote({ date: workday.date, schedule: workday.schedule }, wib("2026-12-04", "21:12"))).toBeNull();
+  });
+
+  it("names when the note changes next: the opening, then the closing, then never", () => {
+    expect(windowTurnsAt(workday, wib("2026-12-04", "05:40"))).toEqual(opens);
+    expect(windowTurnsAt(workday, opens)).toEqual(closes);
+    expect(windowTurnsAt(workday, closes)).toBeNull();
+    expect(windowTurnsAt(nightShift(), wib("2026-12-05", "08:00"))).toEqual(wib("2026-12-05", "09:00"));
   });
 });
 

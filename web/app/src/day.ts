@@ -75,6 +75,26 @@ export function statusText(today: Today | null, marks: Marks, waitingKind: (kind
   return today.field_duty ? "Belum absen masuk (dinas luar)" : "Belum absen masuk";
 }
 
+/** What Home says beside the button while the day's window (`opens_at`, `closes_at` of GET /v1/me) does not hold
+ * `now`: an attendance is then kept but not counted (an arrival made before it opens is made again once it opens),
+ * so the employee hears it before taking a selfie for nothing. Null within the window and on a day off. */
+export function windowNote(today: Today | null, now: Date): string | null {
+  if (!today?.schedule) return null;
+  if (today.opens_at && now < new Date(today.opens_at)) {
+    return `Jam absen dibuka pukul ${clockOf(today.opens_at)}: absen sebelum itu tercatat, tetapi tidak dihitung.`;
+  }
+  if (today.closes_at && now >= new Date(today.closes_at)) {
+    return `Jam absen hari ini sudah ditutup pukul ${clockOf(today.closes_at)}: absen sekarang tercatat, tetapi tidak dihitung.`;
+  }
+  return null;
+}
+
+/** When `windowNote` changes next after `now` (the window opens or closes), or null: Home shows it again then. */
+export function windowTurnsAt(today: Today | null, now: Date): Date | null {
+  const edges = [today?.opens_at, today?.closes_at].map((at) => (at ? new Date(at) : null));
+  return edges.find((at): at is Date => at !== null && at > now) ?? null;
+}
+
 /** The day's working hours; `today` null: unknown offline on a day the phone has no profile of. */
 export function scheduleText(today: Today | null): string {
   if (!today) return "Belum diketahui (tanpa sinyal)";

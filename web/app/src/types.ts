@@ -26,6 +26,8 @@ export interface AttendanceEvent {
 
 export interface Today {
   date: string;
+  /** From this instant a check-in or check-out counts for the day (absent in a profile kept from an older SMART). */
+  opens_at?: string;
   /** Until this instant a check-in or check-out counts for the day (a night shift's: the morning after). */
   closes_at?: string;
   schedule: { start: string; end: string } | null;

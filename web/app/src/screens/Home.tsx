@@ -5,8 +5,8 @@ import { navigate } from "../router";
 import { cachedProfile, call, logOut, myProfile } from "../session";
 import { clockOf, dateText, localDay, todayNow } from "../clock";
 import { marksOf } from "../events";
-import { cachedDayHolds, dayFailure, type Marks, nextKind, scheduleText, statusText, waitingForShown } from "../day";
-import type { Kind, Profile } from "../types";
+import { cachedDayHolds, dayFailure, type Marks, nextKind, scheduleText, statusText, waitingForShown, windowNote, windowTurnsAt } from "../day";
+import type { Kind, Profile, Today } from "../types";
 import { ErrorLine, Page } from "../ui";
 import { KIND_ACTION, SAVED_TITLE } from "./Checkin";
 import { PHOTOS } from "./Enrol";
@@ -158,6 +158,20 @@ async function keptDay(): Promise<{ profile: Profile; stale: "day" | "other-day"
   return { profile: cached, stale: holds ? "day" : "other-day", marks };
 }
 
+const LONGEST_TIMER_MS = 2 ** 31 - 1; // setTimeout's limit (about 24 days)
+
+/** What `windowNote` says of `today` now, said again once the window opens or closes while Home stays open. */
+function useWindowNote(today: Today | null): string | null {
+  const [turns, setTurns] = useState(0);
+  useEffect(() => {
+    const at = windowTurnsAt(today, todayNow());
+    if (!at) return undefined;
+    const timer = window.setTimeout(() => setTurns((n) => n + 1), Math.min(at.getTime() - todayNow().getTime() + 500, LONGEST_TIMER_MS));
+    return () => window.clearTimeout(timer);
+  }, [today?.opens_at, today?.closes_at, today?.schedule, turns]);
+  return windowNote(today, todayNow());
+}
+
 export function Home() {
   const [profile, setProfile] = useState<Profile | null>(null);
   const [marks, setMarks] = useState<Marks | null>(null);
@@ -255,6 +269,7 @@ export function Home() {
   const previous = stale === "other-day" ? profile?.today : undefined;
   const waitingToday = waitingForShown(queued, day, today?.closes_at, previous);
   const kind = marks ? nextKind(marks, waitingToday) : null;
+  const note = useWindowNote(today);
   return (
     <Page title="Beranda">
       {profile ? (
@@ -275,6 +290,7 @@ export function Home() {
           </dl>
           <Onboarding profile={profile} />
           <NoZone profile={profile} />
+          {enrolled && kind && note ? <p class="notice">{note}</p> : null}
           {enrolled && kind ? (
             <button type="button" class="big" onClick={() => navigate(`/absen?jenis=${kind}`)}>
               {KIND_ACTION[kind]}
