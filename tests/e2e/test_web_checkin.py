@@ -246,21 +246,10 @@ def test_check_in_refused_outside_the_zone_then_recorded_inside(
     phone.assert_clean(frozenset({(422, "/v1/attendance")}))
 
 
-def test_a_day_in_then_out_ends_with_home_saying_it_is_complete(
-    launch: Callable[[Sequence[str]], Any], stack: StackUrls, admin: ApiClient
-) -> None:
-    # GIVEN a phone whose webcam loops three photos of the enrolled person (a check-out from the same frame as the
-    # check-in would be the same JPEG, which SMART refuses as a replay, as it must)
-    faces = devstack_phone.FACES / "deepface"
-    browser = launch(fake_camera_args(tuple(faces / f"img{n}.jpg" for n in (2, 4, 5)), name="day"))
-    _, phone = activated_phone(browser, stack, admin)
+def check_out(phone: Phone) -> Any:
+    """From Home, "Absen Pulang" taken until SMART records it: tried again, a moment later each time, while the
+    capture lands on a frame sent before (the same JPEG, which SMART refuses as a replay, as it must). The answer."""
     page = phone.page
-    page.get_by_role("button", name="Absen Masuk").click()
-    answer = take(phone)
-    assert answer.get("status") in ("accepted", "review"), answer
-    page.get_by_role("button", name="Kembali ke Beranda").click()
-
-    # WHEN they check out (tried again, a moment later each time, while the capture lands on a frame sent before)
     page.get_by_role("button", name="Absen Pulang").click()
     expect(page.get_by_role("heading", name="Absen Pulang")).to_be_visible()
     out = take(phone)
@@ -271,23 +260,52 @@ def test_a_day_in_then_out_ends_with_home_saying_it_is_complete(
         page.get_by_role("button", name="Coba Lagi").click()
         page.wait_for_timeout(350 * attempt)  # the webcam's video restarts with the screen: shift the frame taken
         out = take(phone)
-    # THEN SMART records the check-out and the screen says so, and how early when it is before the day's end
     assert out.get("status") in ("accepted", "review") and out["type"] == "out", out
     expect(
         page.get_by_text("Absen diterima" if out["status"] == "accepted" else "Menunggu verifikasi admin")
     ).to_be_visible()
-    if out.get("early_minutes"):
-        expect(page.get_by_text("lebih awal")).to_be_visible()
-    elif out.get("category"):  # after the day's check-out window closed (a run in the evening): not counted
-        expect(page.get_by_text("tetapi tidak dihitung untuk hari ini")).to_be_visible()
+    return out
+
+
+def test_an_early_check_out_is_offered_again_and_a_later_one_ends_the_day(
+    launch: Callable[[Sequence[str]], Any], stack: StackUrls, admin: ApiClient
+) -> None:
+    # GIVEN a phone whose webcam loops three photos of the enrolled person, and her roster today 00:01-23:58 (a
+    # check-out now comes before the end, whatever the hour the test runs at)
+    faces = devstack_phone.FACES / "deepface"
+    browser = launch(fake_camera_args(tuple(faces / f"img{n}.jpg" for n in (2, 4, 5)), name="day"))
+    employee, phone = activated_phone(browser, stack, admin)
+    today = datetime.now(JAKARTA).date().isoformat()
+    roster = f"/v1/admin/employees/{employee.nip}/shifts"
+    assert admin.put(roster, {"shifts": {today: {"start": "00:01", "end": "23:58"}}}).status == 200
+    page = phone.page
+    page.reload()
+    page.get_by_role("button", name="Absen Masuk").click()
+    answer = take(phone)
+    assert answer.get("status") in ("accepted", "review"), answer
+    page.get_by_role("button", name="Kembali ke Beranda").click()
+
+    # WHEN she checks out (on an errand, or by mistake), THEN the screen says how early
+    errand = check_out(phone)
+    assert errand["early_minutes"] > 0, errand
+    expect(page.get_by_text("lebih awal")).to_be_visible()
+    # AND Home offers "Absen Pulang" again, saying what the first counts as and that a later one replaces it
+    page.get_by_role("button", name="Kembali ke Beranda").click()
+    expect(page.get_by_text("Sudah absen pulang")).to_be_visible()
+    expect(page.get_by_text("Bila Anda masih bekerja, absen pulang lagi saat pulang")).to_contain_text("lebih awal")
+    phone.check_screen("beranda-pulang-lebih-awal")
+
+    # WHEN her shift is over (her roster moved to end at 00:02: the test cannot wait for 23:58) and she checks out
+    # again, THEN it is recorded on time, and Home says the day is complete and offers no button
+    assert admin.put(roster, {"shifts": {today: {"start": "00:01", "end": "00:02"}}}).status == 200
+    home = check_out(phone)
+    assert not home.get("early_minutes"), home
     recorded = [
         e for e in employee_api(stack, phone).get("/v1/attendance/me").body["items"] if e["status"] != "refused"
     ]
-    assert sorted((e["type"], e["event_id"]) for e in recorded) == [
-        ("in", answer["event_id"]),
-        ("out", out["event_id"]),
-    ]
-    # AND Home says the day is complete and offers no button
+    assert sorted((e["type"], e["event_id"]) for e in recorded) == sorted(
+        [("in", answer["event_id"]), ("out", errand["event_id"]), ("out", home["event_id"])]
+    )
     page.get_by_role("button", name="Kembali ke Beranda").click()
     expect(page.get_by_text("Absen hari ini sudah lengkap.")).to_be_visible()
     expect(page.get_by_text("Sudah absen pulang")).to_be_visible()

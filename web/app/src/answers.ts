@@ -150,7 +150,8 @@ export function settledBy(exc: ApiError, capturedAt?: string, now: number = Date
   return { outcome: "refused", message: exc.message, next: nextStep(exc) ?? CORRECT_IT };
 }
 
-function minutes(n: number): string {
+/** A number of minutes as people say it: "45 menit", "2 jam 5 menit". */
+export function minutes(n: number): string {
   const h = Math.floor(n / 60);
   return h > 0 ? `${h} jam ${n % 60} menit` : `${n} menit`;
 }

@@ -4,6 +4,7 @@ import { ApiError, NETWORK_ERROR } from "../../shared/api";
 import {
   cachedDayHolds,
   dayFailure,
+  earlyNote,
   type Marks,
   nextKind,
   scheduleText,
@@ -144,6 +145,21 @@ describe("nextKind: the one button", () => {
     expect(nextKind(NONE, (kind) => kind === "in")).toBe("out");
     expect(nextKind({ check_in: checkedIn, check_out: null }, (kind) => kind === "out")).toBeNull();
   });
+
+  it("offers the check-out again after an early one, which a later one replaces, with what it counts as", () => {
+    const errand = { attendance_time: wib("2026-12-04", "11:02").toISOString(), type: "out" as const, early_minutes: 298 };
+    const early: Marks = { check_in: checkedIn, check_out: errand };
+    expect(nextKind(early, nothingWaits)).toBe("out");
+    expect(earlyNote(early)).toBe(
+      "Absen pulang 11.02 dihitung pulang 4 jam 58 menit lebih awal. Bila Anda masih bekerja, absen pulang lagi saat pulang: yang dihitung absen pulang terakhir.",
+    );
+    // a later check-out waiting on the phone already replaces it; one on time or after the hours completes the day
+    expect(nextKind(early, (kind) => kind === "out")).toBeNull();
+    const onTime: Marks = { check_in: checkedIn, check_out: { ...errand, early_minutes: 0 } };
+    expect(nextKind(onTime, nothingWaits)).toBeNull();
+    expect(earlyNote(onTime)).toBeNull();
+    expect(earlyNote({ check_in: checkedIn, check_out: checkedOut })).toBeNull();
+  });
 });
 
 describe("statusText and scheduleText", () => {
@@ -278,6 +294,16 @@ describe("the day kept on the phone after a live check-in", () => {
     const left = withCheckin(arrived, answer("out", wib("2026-12-04", "16:05")));
     expect(left.today.check_out?.attendance_time).toBe(wib("2026-12-04", "16:05").toISOString());
     expect(left.today.check_in?.event_id).toBe("e-in");
+  });
+
+  it("keeps how early a check-out was, so Home offers it again at once, and a later one replaces it", () => {
+    const arrived = withCheckin(profile(day), answer("in", wib("2026-12-04", "07:12")));
+    const errand = withCheckin(arrived, answer("out", wib("2026-12-04", "11:02"), { early_minutes: 298 }));
+    const marks = (p: Profile): Marks => ({ check_in: p.today.check_in ?? null, check_out: p.today.check_out ?? null });
+    expect(nextKind(marks(errand), nothingWaits)).toBe("out");
+    const home = withCheckin(errand, { ...answer("out", wib("2026-12-04", "16:05"), { early_minutes: 0 }), event_id: "later" });
+    expect(home.today.check_out?.event_id).toBe("later");
+    expect(nextKind(marks(home), nothingWaits)).toBeNull();
   });
 
   it("keeps the first arrival, leaves out one outside the day's hours and answers of another day", () => {

@@ -2,7 +2,7 @@
 // on the phone count for the day shown, the status line and the one button. Pure rules, unit-tested
 // (day.test.ts): Home reads the profile and the outbox, these decide what they mean.
 import { messageOf } from "../../shared/api";
-import { unanswered } from "./answers";
+import { minutes, unanswered } from "./answers";
 import { clockOf, localDay } from "./clock";
 import type { Waiting } from "./outbox";
 import { endsSession } from "./session";
@@ -53,11 +53,28 @@ export function waitingForShown(
   return waitingOn(ours, day, closesAt);
 }
 
-/** The one button that applies: in, then out, then none; captures waiting on the phone count too. */
+/** How early the day's check-out came before the hours' end (0: none, or not early). The recap counts the day's
+ * last check-out, so one made on leaving for good replaces an early one (an employee who tapped "Absen Pulang" at
+ * an errand, or by mistake). */
+function earlyBy(marks: Marks): number {
+  return marks.check_out?.early_minutes ?? 0;
+}
+
+/** The one button that applies: in, then out (again after an early one, `earlyBy`), then none; captures waiting
+ * on the phone count too. */
 export function nextKind(marks: Marks, waitingToday: (kind: Kind) => boolean): Kind | null {
   if (!marks.check_in && !waitingToday("in")) return "in";
-  if (!marks.check_out && !waitingToday("out")) return "out";
+  if ((!marks.check_out || earlyBy(marks) > 0) && !waitingToday("out")) return "out";
   return null;
+}
+
+/** What Home says beside "Absen Pulang" offered again after an early check-out: that it counts as leaving early,
+ * and that a later one replaces it. */
+export function earlyNote(marks: Marks): string | null {
+  const early = earlyBy(marks);
+  if (early <= 0) return null;
+  const when = clockOf(marks.check_out?.attendance_time);
+  return `Absen pulang ${when ? `${when} ` : ""}dihitung pulang ${minutes(early)} lebih awal. Bila Anda masih bekerja, absen pulang lagi saat pulang: yang dihitung absen pulang terakhir.`;
 }
 
 /** What the day holds for the employee; `today` null: a day the phone knows nothing of (offline, its cached
@@ -125,6 +142,7 @@ export function withCheckin(profile: Profile, answer: CheckinAnswer): Profile {
     type: answer.type,
     status: answer.status,
     attendance_time: answer.attendance_time,
+    early_minutes: answer.early_minutes ?? null,
   };
   if (answer.type === "out") return { ...profile, today: { ...today, check_out: mark } };
   if (answer.category || today.check_in) return profile;

@@ -5,7 +5,7 @@ import { navigate } from "../router";
 import { cachedProfile, call, logOut, myProfile } from "../session";
 import { clockOf, dateText, localDay, todayNow } from "../clock";
 import { marksOf } from "../events";
-import { cachedDayHolds, dayFailure, type Marks, nextKind, scheduleText, statusText, waitingForShown, windowNote, windowTurnsAt } from "../day";
+import { cachedDayHolds, dayFailure, earlyNote, type Marks, nextKind, scheduleText, statusText, waitingForShown, windowNote, windowTurnsAt } from "../day";
 import type { Kind, Profile, Today } from "../types";
 import { ErrorLine, Page } from "../ui";
 import { KIND_ACTION, SAVED_TITLE } from "./Checkin";
@@ -269,7 +269,7 @@ export function Home() {
   const previous = stale === "other-day" ? profile?.today : undefined;
   const waitingToday = waitingForShown(queued, day, today?.closes_at, previous);
   const kind = marks ? nextKind(marks, waitingToday) : null;
-  const note = useWindowNote(today);
+  const note = useWindowNote(today) ?? (marks ? earlyNote(marks) : null);
   return (
     <Page title="Beranda">
       {profile ? (
