@@ -495,6 +495,13 @@ def at_jakarta(day: str, hh: int, mm: int = 0) -> datetime:
     return datetime.combine(date.fromisoformat(day), time(hh, mm), tzinfo=JAKARTA)
 
 
+def offline_at(page: Any, when: datetime) -> None:
+    """The app opened again without signal at `when`, on a clock the test moves on (`page.clock.fast_forward`)."""
+    page.context.set_offline(True)
+    page.clock.install(time=when)
+    page.reload()
+
+
 def test_home_says_when_the_shift_s_window_opens_until_it_does(
     browser: Any, stack: StackUrls, admin: ApiClient
 ) -> None:
@@ -504,9 +511,7 @@ def test_home_says_when_the_shift_s_window_opens_until_it_does(
     # WHEN she opens the app at 21:29, without signal, THEN Home says when attendance starts to count before she
     # takes a selfie for nothing, and still offers the check-in
     page = phone.page
-    page.context.set_offline(True)
-    page.clock.install(time=at_jakarta(today["date"], 21, 29))
-    page.reload()
+    offline_at(page, at_jakarta(today["date"], 21, 29))
     note = page.get_by_text("Jam absen dibuka pukul 21.30: absen sebelum itu tercatat, tetapi tidak dihitung.")
     expect(note).to_be_visible()
     expect(page.get_by_role("button", name="Absen Masuk")).to_be_visible()
@@ -526,9 +531,7 @@ def test_home_says_once_the_day_s_window_has_closed(browser: Any, stack: StackUr
     # WHEN the app is open at 23:58 without signal, THEN nothing is said; once 23:59 passes, Home says the day's
     # attendance has closed: a check-in now is kept, not counted
     page = phone.page
-    page.context.set_offline(True)
-    page.clock.install(time=at_jakarta(today["date"], 23, 58))
-    page.reload()
+    offline_at(page, at_jakarta(today["date"], 23, 58))
     expect(page.get_by_role("button", name="Absen Masuk")).to_be_visible()
     closed = page.get_by_text(
         "Jam absen hari ini sudah ditutup pukul 23.59: absen sekarang tercatat, tetapi tidak dihitung."
