@@ -534,7 +534,8 @@ def test_home_says_once_the_day_s_window_has_closed(browser: Any, stack: StackUr
     offline_at(page, at_jakarta(today["date"], 23, 58))
     expect(page.get_by_role("button", name="Absen Masuk")).to_be_visible()
     closed = page.get_by_text(
-        "Jam absen hari ini sudah ditutup pukul 23.59: absen sekarang tercatat, tetapi tidak dihitung."
+        "Jam absen hari ini sudah ditutup pukul 23.59: absen sekarang tercatat, tetapi tidak dihitung. Bila Anda lupa "
+        "absen, ajukan Koreksi absen di menu Pengajuan."
     )
     expect(closed).to_have_count(0)
     page.clock.fast_forward("01:30")

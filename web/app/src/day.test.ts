@@ -222,7 +222,7 @@ describe("windowNote: an attendance outside the day's window is kept but not cou
 
   it("says the window closed once it did (a check-in after 18.00 counts for no day)", () => {
     expect(windowNote(workday, closes)).toBe(
-      "Jam absen hari ini sudah ditutup pukul 18.00: absen sekarang tercatat, tetapi tidak dihitung.",
+      "Jam absen hari ini sudah ditutup pukul 18.00: absen sekarang tercatat, tetapi tidak dihitung. Bila Anda lupa absen, ajukan Koreksi absen di menu Pengajuan.",
     );
     expect(windowNote(workday, wib("2026-12-04", "21:12"))).toBe(windowNote(workday, closes));
   });

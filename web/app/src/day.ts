@@ -101,7 +101,7 @@ export function windowNote(today: Today | null, now: Date): string | null {
     return `Jam absen dibuka pukul ${clockOf(today.opens_at)}: absen sebelum itu tercatat, tetapi tidak dihitung.`;
   }
   if (today.closes_at && now >= new Date(today.closes_at)) {
-    return `Jam absen hari ini sudah ditutup pukul ${clockOf(today.closes_at)}: absen sekarang tercatat, tetapi tidak dihitung.`;
+    return `Jam absen hari ini sudah ditutup pukul ${clockOf(today.closes_at)}: absen sekarang tercatat, tetapi tidak dihitung. Bila Anda lupa absen, ajukan Koreksi absen di menu Pengajuan.`;
   }
   return null;
 }
