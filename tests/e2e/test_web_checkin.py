@@ -246,10 +246,24 @@ def test_check_in_refused_outside_the_zone_then_recorded_inside(
     phone.assert_clean(frozenset({(422, "/v1/attendance")}))
 
 
-def check_out(phone: Phone) -> Any:
-    """From Home, "Absen Pulang" taken until SMART records it: tried again, a moment later each time, while the
-    capture lands on a frame sent before (the same JPEG, which SMART refuses as a replay, as it must). The answer."""
+def day_in_then_out(
+    launch: Callable[[Sequence[str]], Any], stack: StackUrls, admin: ApiClient, shift_end: str
+) -> tuple[Phone, Any, Any]:
+    """A new employee rostered 00:01-`shift_end` today checks in, then out, with the app; the phone (on the
+    check-out's answer) and SMART's two answers. Her webcam loops three photos of her: a capture that lands on the
+    frame sent before is the same JPEG, which SMART refuses as a replay (as it must), so the check-out is tried
+    again, a moment later each time, until it lands on another."""
+    faces = devstack_phone.FACES / "deepface"
+    browser = launch(fake_camera_args(tuple(faces / f"img{n}.jpg" for n in (2, 4, 5)), name="day"))
+    employee, phone = activated_phone(browser, stack, admin)
+    shift = {datetime.now(JAKARTA).date().isoformat(): {"start": "00:01", "end": shift_end}}
+    assert admin.put(f"/v1/admin/employees/{employee.nip}/shifts", {"shifts": shift}).status == 200
     page = phone.page
+    page.reload()
+    page.get_by_role("button", name="Absen Masuk").click()
+    answer = take(phone)
+    assert answer.get("status") in ("accepted", "review"), answer
+    page.get_by_role("button", name="Kembali ke Beranda").click()
     page.get_by_role("button", name="Absen Pulang").click()
     expect(page.get_by_role("heading", name="Absen Pulang")).to_be_visible()
     out = take(phone)
@@ -264,53 +278,48 @@ def check_out(phone: Phone) -> Any:
     expect(
         page.get_by_text("Absen diterima" if out["status"] == "accepted" else "Menunggu verifikasi admin")
     ).to_be_visible()
-    return out
-
-
-def test_an_early_check_out_is_offered_again_and_a_later_one_ends_the_day(
-    launch: Callable[[Sequence[str]], Any], stack: StackUrls, admin: ApiClient
-) -> None:
-    # GIVEN a phone whose webcam loops three photos of the enrolled person, and her roster today 00:01-23:58 (a
-    # check-out now comes before the end, whatever the hour the test runs at)
-    faces = devstack_phone.FACES / "deepface"
-    browser = launch(fake_camera_args(tuple(faces / f"img{n}.jpg" for n in (2, 4, 5)), name="day"))
-    employee, phone = activated_phone(browser, stack, admin)
-    today = datetime.now(JAKARTA).date().isoformat()
-    roster = f"/v1/admin/employees/{employee.nip}/shifts"
-    assert admin.put(roster, {"shifts": {today: {"start": "00:01", "end": "23:58"}}}).status == 200
-    page = phone.page
-    page.reload()
-    page.get_by_role("button", name="Absen Masuk").click()
-    answer = take(phone)
-    assert answer.get("status") in ("accepted", "review"), answer
-    page.get_by_role("button", name="Kembali ke Beranda").click()
-
-    # WHEN she checks out (on an errand, or by mistake), THEN the screen says how early
-    errand = check_out(phone)
-    assert errand["early_minutes"] > 0, errand
-    expect(page.get_by_text("lebih awal")).to_be_visible()
-    # AND Home offers "Absen Pulang" again, saying what the first counts as and that a later one replaces it
-    page.get_by_role("button", name="Kembali ke Beranda").click()
-    expect(page.get_by_text("Sudah absen pulang")).to_be_visible()
-    expect(page.get_by_text("Bila Anda masih bekerja, absen pulang lagi saat pulang")).to_contain_text("lebih awal")
-    phone.check_screen("beranda-pulang-lebih-awal")
-
-    # WHEN her shift is over (her roster moved to end at 00:02: the test cannot wait for 23:58) and she checks out
-    # again, THEN it is recorded on time, and Home says the day is complete and offers no button
-    assert admin.put(roster, {"shifts": {today: {"start": "00:01", "end": "00:02"}}}).status == 200
-    home = check_out(phone)
-    assert not home.get("early_minutes"), home
     recorded = [
         e for e in employee_api(stack, phone).get("/v1/attendance/me").body["items"] if e["status"] != "refused"
     ]
-    assert sorted((e["type"], e["event_id"]) for e in recorded) == sorted(
-        [("in", answer["event_id"]), ("out", errand["event_id"]), ("out", home["event_id"])]
-    )
+    assert sorted((e["type"], e["event_id"]) for e in recorded) == [
+        ("in", answer["event_id"]),
+        ("out", out["event_id"]),
+    ]
+    return phone, answer, out
+
+
+def test_a_day_in_then_out_ends_with_home_saying_it_is_complete(
+    launch: Callable[[Sequence[str]], Any], stack: StackUrls, admin: ApiClient
+) -> None:
+    # GIVEN a shift that ended at 00:02 (whatever the hour the test runs at, a check-out now is not early)
+    # WHEN the employee checks in, then out, THEN SMART records the check-out on time
+    phone, _, out = day_in_then_out(launch, stack, admin, "00:02")
+    assert not out.get("early_minutes"), out
+    # AND Home says the day is complete and offers no button
+    page = phone.page
     page.get_by_role("button", name="Kembali ke Beranda").click()
     expect(page.get_by_text("Absen hari ini sudah lengkap.")).to_be_visible()
     expect(page.get_by_text("Sudah absen pulang")).to_be_visible()
     expect(page.get_by_role("button", name=re.compile("^Absen (Masuk|Pulang)$"))).to_have_count(0)
     phone.check_screen("beranda-lengkap")
+    phone.assert_clean(frozenset({(422, "/v1/attendance")}))
+
+
+def test_an_early_check_out_is_offered_again_saying_what_it_counts_as(
+    launch: Callable[[Sequence[str]], Any], stack: StackUrls, admin: ApiClient
+) -> None:
+    # GIVEN a shift until 23:58 (a check-out now comes before its end, whatever the hour the test runs at)
+    # WHEN the employee checks in, then out (on an errand, or by mistake), THEN the screen says how early
+    phone, _, errand = day_in_then_out(launch, stack, admin, "23:58")
+    assert errand["early_minutes"] > 0, errand
+    page = phone.page
+    expect(page.get_by_text("lebih awal")).to_be_visible()
+    # AND Home still offers "Absen Pulang", saying what the first counts as and that a later one replaces it
+    page.get_by_role("button", name="Kembali ke Beranda").click()
+    expect(page.get_by_text("Sudah absen pulang")).to_be_visible()
+    expect(page.get_by_text("Bila Anda masih bekerja, absen pulang lagi saat pulang")).to_contain_text("lebih awal")
+    expect(page.get_by_role("button", name="Absen Pulang")).to_be_visible()
+    phone.check_screen("beranda-pulang-lebih-awal")
     phone.assert_clean(frozenset({(422, "/v1/attendance")}))
 
 
