@@ -538,7 +538,7 @@ def test_home_says_once_the_day_s_window_has_closed(browser: Any, stack: StackUr
     phone, today = rostered_phone(browser, stack, admin, "10:00", "12:00")
     assert datetime.fromisoformat(today["closes_at"]) == at_jakarta(today["date"], 23, 59)
     # WHEN the app is open at 23:58 without signal, THEN nothing is said; once 23:59 passes, Home says the day's
-    # attendance has closed: a check-in now is kept, not counted
+    # attendance has closed (a check-in now is kept, not counted), and the day has no arrival, not "not yet" one
     page = phone.page
     offline_at(page, at_jakarta(today["date"], 23, 58))
     expect(page.get_by_role("button", name="Absen Masuk")).to_be_visible()
@@ -547,8 +547,10 @@ def test_home_says_once_the_day_s_window_has_closed(browser: Any, stack: StackUr
         "absen, ajukan Koreksi absen di menu Pengajuan."
     )
     expect(closed).to_have_count(0)
+    expect(page.get_by_text("Belum absen masuk")).to_be_visible()
     page.clock.fast_forward("01:30")
     expect(closed).to_be_visible()
+    expect(page.get_by_text("Tidak absen masuk hari ini")).to_be_visible()
     page.context.set_offline(False)
     phone.assert_clean()
 

@@ -11,6 +11,7 @@ import {
   statusText,
   waitingForShown,
   windowNote,
+  windowState,
   windowTurnsAt,
   within,
   withCheckin,
@@ -231,6 +232,21 @@ describe("windowNote: an attendance outside the day's window is kept but not cou
     expect(windowNote({ ...workday, schedule: null }, wib("2026-12-04", "05:00"))).toBeNull();
     expect(windowNote(null, wib("2026-12-04", "05:00"))).toBeNull();
     expect(windowNote({ date: workday.date, schedule: workday.schedule }, wib("2026-12-04", "21:12"))).toBeNull();
+  });
+
+  it("tells the status line that a day without an arrival is over once the window closed", () => {
+    expect(windowState(workday, wib("2026-12-04", "05:40"))).toBe("before");
+    expect(windowState(workday, opens)).toBe("open");
+    expect(windowState(workday, closes)).toBe("closed");
+    expect(statusText(workday, NONE, nothingWaits, "before")).toBe("Belum absen masuk");
+    expect(statusText(workday, NONE, nothingWaits, "closed")).toBe("Tidak absen masuk hari ini");
+    const arrived = { attendance_time: wib("2026-12-04", "07:12").toISOString() };
+    expect(statusText(workday, { check_in: arrived, check_out: null }, nothingWaits, "closed")).toBe(
+      "Sudah absen masuk 07.12",
+    );
+    expect(statusText(workday, NONE, (kind) => kind === "in", "closed")).toBe(
+      "Absen masuk tersimpan di ponsel, menunggu sinyal",
+    );
   });
 
   it("names when the note changes next: the opening, then the closing, then never", () => {

@@ -78,8 +78,14 @@ export function earlyNote(marks: Marks): string | null {
 }
 
 /** What the day holds for the employee; `today` null: a day the phone knows nothing of (offline, its cached
- * profile is of another day), so only its own marks and waiting captures speak. */
-export function statusText(today: Today | null, marks: Marks, waitingKind: (kind: Kind) => boolean): string {
+ * profile is of another day), so only its own marks and waiting captures speak. `window`: where now stands to the
+ * day's window (`windowState`): once it closed, a day without an arrival is not "not yet" any more. */
+export function statusText(
+  today: Today | null,
+  marks: Marks,
+  waitingKind: (kind: Kind) => boolean,
+  window: WindowState = "open",
+): string {
   if (today?.holiday) return `Hari libur: ${today.holiday}`;
   if (today?.leave) return LEAVE[today.leave] ?? today.leave;
   if (marks.check_out) return `Sudah absen pulang ${clockOf(marks.check_out.attendance_time)}`.trim();
@@ -89,21 +95,33 @@ export function statusText(today: Today | null, marks: Marks, waitingKind: (kind
   if (!today) return "Belum absen masuk";
   if (today.checked_in) return "Sudah absen masuk";
   if (!today.schedule) return "Tidak ada jadwal kerja hari ini";
-  return today.field_duty ? "Belum absen masuk (dinas luar)" : "Belum absen masuk";
+  if (today.field_duty) return "Belum absen masuk (dinas luar)";
+  return window === "closed" ? "Tidak absen masuk hari ini" : "Belum absen masuk";
 }
 
-/** What Home says beside the button while the day's window (`opens_at`, `closes_at` of GET /v1/me) does not hold
- * `now`: an attendance is then kept but not counted (an arrival made before it opens is made again once it opens),
- * so the employee hears it before taking a selfie for nothing. Null within the window and on a day off. */
+/** Where `now` stands to the day's window (`opens_at`, `closes_at` of GET /v1/me): an attendance before it opens
+ * or after it closes is kept but not counted (one made before it opens is made again once it opens). A day off,
+ * and a profile kept without the window (an older SMART), count as open: nothing to say. */
+export type WindowState = "before" | "open" | "closed";
+
+export function windowState(today: Today | null, now: Date): WindowState {
+  if (!today?.schedule) return "open";
+  if (today.opens_at && now < new Date(today.opens_at)) return "before";
+  if (today.closes_at && now >= new Date(today.closes_at)) return "closed";
+  return "open";
+}
+
+/** What Home says beside the button while the day's window does not hold `now`, so the employee hears it before
+ * taking a selfie for nothing; null within the window. */
 export function windowNote(today: Today | null, now: Date): string | null {
-  if (!today?.schedule) return null;
-  if (today.opens_at && now < new Date(today.opens_at)) {
-    return `Jam absen dibuka pukul ${clockOf(today.opens_at)}: absen sebelum itu tercatat, tetapi tidak dihitung.`;
+  switch (windowState(today, now)) {
+    case "before":
+      return `Jam absen dibuka pukul ${clockOf(today?.opens_at)}: absen sebelum itu tercatat, tetapi tidak dihitung.`;
+    case "closed":
+      return `Jam absen hari ini sudah ditutup pukul ${clockOf(today?.closes_at)}: absen sekarang tercatat, tetapi tidak dihitung. Bila Anda lupa absen, ajukan Koreksi absen di menu Pengajuan.`;
+    default:
+      return null;
   }
-  if (today.closes_at && now >= new Date(today.closes_at)) {
-    return `Jam absen hari ini sudah ditutup pukul ${clockOf(today.closes_at)}: absen sekarang tercatat, tetapi tidak dihitung. Bila Anda lupa absen, ajukan Koreksi absen di menu Pengajuan.`;
-  }
-  return null;
 }
 
 /** When `windowNote` changes next after `now` (the window opens or closes), or null: Home shows it again then. */

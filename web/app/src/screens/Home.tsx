@@ -5,7 +5,7 @@ import { navigate } from "../router";
 import { cachedProfile, call, logOut, myProfile } from "../session";
 import { clockOf, dateText, localDay, todayNow } from "../clock";
 import { marksOf } from "../events";
-import { cachedDayHolds, dayFailure, earlyNote, type Marks, nextKind, scheduleText, statusText, waitingForShown, windowNote, windowTurnsAt } from "../day";
+import { cachedDayHolds, dayFailure, earlyNote, type Marks, nextKind, scheduleText, statusText, waitingForShown, windowNote, windowState, windowTurnsAt } from "../day";
 import type { Kind, Profile, Today } from "../types";
 import { ErrorLine, Page } from "../ui";
 import { KIND_ACTION, SAVED_TITLE } from "./Checkin";
@@ -160,8 +160,8 @@ async function keptDay(): Promise<{ profile: Profile; stale: "day" | "other-day"
 
 const LONGEST_TIMER_MS = 2 ** 31 - 1; // setTimeout's limit (about 24 days)
 
-/** What `windowNote` says of `today` now, said again once the window opens or closes while Home stays open. */
-function useWindowNote(today: Today | null): string | null {
+/** Home shown again once the day's window opens or closes while it stays open (`windowState` changes then). */
+function useWindowTurns(today: Today | null): void {
   const [turns, setTurns] = useState(0);
   useEffect(() => {
     const at = windowTurnsAt(today, todayNow());
@@ -169,7 +169,6 @@ function useWindowNote(today: Today | null): string | null {
     const timer = window.setTimeout(() => setTurns((n) => n + 1), Math.min(at.getTime() - todayNow().getTime() + 500, LONGEST_TIMER_MS));
     return () => window.clearTimeout(timer);
   }, [today?.opens_at, today?.closes_at, today?.schedule, turns]);
-  return windowNote(today, todayNow());
 }
 
 export function Home() {
@@ -269,7 +268,9 @@ export function Home() {
   const previous = stale === "other-day" ? profile?.today : undefined;
   const waitingToday = waitingForShown(queued, day, today?.closes_at, previous);
   const kind = marks ? nextKind(marks, waitingToday) : null;
-  const note = useWindowNote(today) ?? (marks ? earlyNote(marks) : null);
+  useWindowTurns(today);
+  const now = todayNow();
+  const note = windowNote(today, now) ?? (marks ? earlyNote(marks) : null);
   return (
     <Page title="Beranda">
       {profile ? (
@@ -286,7 +287,7 @@ export function Home() {
             <dt>Jadwal</dt>
             <dd>{scheduleText(today)}</dd>
             <dt>Status</dt>
-            <dd>{marks ? statusText(today, marks, waitingToday) : "Memuat…"}</dd>
+            <dd>{marks ? statusText(today, marks, waitingToday, windowState(today, now)) : "Memuat…"}</dd>
           </dl>
           <Onboarding profile={profile} />
           <NoZone profile={profile} />
