@@ -78,13 +78,13 @@ export function earlyNote(marks: Marks): string | null {
 }
 
 /** What the day holds for the employee; `today` null: a day the phone knows nothing of (offline, its cached
- * profile is of another day), so only its own marks and waiting captures speak. `window`: where now stands to the
+ * profile is of another day), so only its own marks and waiting captures speak. `now`: where now stands to the
  * day's window (`windowState`): once it closed, a day without an arrival is not "not yet" any more. */
 export function statusText(
   today: Today | null,
   marks: Marks,
   waitingKind: (kind: Kind) => boolean,
-  window: WindowState = "open",
+  now: WindowState = "open",
 ): string {
   if (today?.holiday) return `Hari libur: ${today.holiday}`;
   if (today?.leave) return LEAVE[today.leave] ?? today.leave;
@@ -96,7 +96,7 @@ export function statusText(
   if (today.checked_in) return "Sudah absen masuk";
   if (!today.schedule) return "Tidak ada jadwal kerja hari ini";
   if (today.field_duty) return "Belum absen masuk (dinas luar)";
-  return window === "closed" ? "Tidak absen masuk hari ini" : "Belum absen masuk";
+  return now === "closed" ? "Tidak absen masuk hari ini" : "Belum absen masuk";
 }
 
 /** Where `now` stands to the day's window (`opens_at`, `closes_at` of GET /v1/me): an attendance before it opens
