@@ -156,6 +156,7 @@ describe("nextKind: the one button", () => {
     );
     // a later check-out waiting on the phone already replaces it; one on time or after the hours completes the day
     expect(nextKind(early, (kind) => kind === "out")).toBeNull();
+    expect(statusText(null, early, (kind) => kind === "out")).toBe("Absen pulang tersimpan di ponsel, menunggu sinyal");
     const onTime: Marks = { check_in: checkedIn, check_out: { ...errand, early_minutes: 0 } };
     expect(nextKind(onTime, nothingWaits)).toBeNull();
     expect(earlyNote(onTime)).toBeNull();

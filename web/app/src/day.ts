@@ -88,8 +88,9 @@ export function statusText(
 ): string {
   if (today?.holiday) return `Hari libur: ${today.holiday}`;
   if (today?.leave) return LEAVE[today.leave] ?? today.leave;
-  if (marks.check_out) return `Sudah absen pulang ${clockOf(marks.check_out.attendance_time)}`.trim();
+  // A check-out waiting on the phone is the latest: Home offers none while one waits, only after an early one.
   if (waitingKind("out")) return "Absen pulang tersimpan di ponsel, menunggu sinyal";
+  if (marks.check_out) return `Sudah absen pulang ${clockOf(marks.check_out.attendance_time)}`.trim();
   if (marks.check_in) return `Sudah absen masuk ${clockOf(marks.check_in.attendance_time)}`.trim();
   if (waitingKind("in")) return "Absen masuk tersimpan di ponsel, menunggu sinyal";
   if (!today) return "Belum absen masuk";
