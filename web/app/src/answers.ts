@@ -2,7 +2,7 @@
 // down) is kept for later; one refused shows the API's words and the next step. A capture waiting on the phone is
 // sent again later, counted as recorded, or shown as refused. Pure rules, unit-tested (answers.test.ts).
 import { ApiError, NETWORK_ERROR } from "../../shared/api";
-import type { CheckinAnswer } from "./types";
+import type { AttendanceEvent, CheckinAnswer } from "./types";
 
 /** What to do next after a refusal, where the API's own message does not already say it. */
 const NEXT_STEP: Record<string, string> = {
@@ -163,12 +163,19 @@ export const OUTSIDE_HOURS: Readonly<Record<"in" | "out", string>> = {
   out: "Di luar jam absen pulang hari ini: absen ini tercatat, tetapi tidak dihitung untuk hari ini.",
 };
 
+/** Whether an answer, or the event it recorded, falls outside the day's hours for checking in or out: a category
+ * with no minutes (the day records it as missing, TL4 or PSW4), as SMART reads it (`answered_outside_hours`). */
+export function outsideHours(
+  judged: Pick<AttendanceEvent, "type" | "category" | "late_minutes" | "early_minutes">,
+): boolean {
+  return Boolean(judged.category) && !(judged.type === "in" ? judged.late_minutes : judged.early_minutes);
+}
+
 /** What the answer says of the time: late or early by how much, or that it falls outside the day's hours for
- * checking in or out (a category with no minutes: the day records it as missing, TL4 or PSW4); null when on
- * time. */
+ * checking in or out (`outsideHours`); null when on time. */
 export function timing(answer: CheckinAnswer): string | null {
+  if (outsideHours(answer)) return OUTSIDE_HOURS[answer.type];
   const spent = answer.type === "in" ? answer.late_minutes : (answer.early_minutes ?? 0);
-  if (answer.category && spent === 0) return OUTSIDE_HOURS[answer.type];
   if (spent === 0) return null;
   return answer.type === "in" ? `Terlambat ${minutes(spent)}.` : `Pulang ${minutes(spent)} lebih awal.`;
 }

@@ -4,6 +4,7 @@ import { ApiError, NETWORK_ERROR } from "../../shared/api";
 import {
   cachedDayHolds,
   dayFailure,
+  doneNote,
   earlyNote,
   type Marks,
   nextKind,
@@ -321,6 +322,31 @@ describe("the day kept on the phone after a live check-in", () => {
     const home = withCheckin(errand, { ...answer("out", wib("2026-12-04", "16:05"), { early_minutes: 0 }), event_id: "later" });
     expect(home.today.check_out?.event_id).toBe("later");
     expect(nextKind(marks(home), nothingWaits)).toBeNull();
+  });
+
+  it("keeps a check-out after the window closed as the day's, named as not counted, with what mends the day", () => {
+    const arrived = withCheckin(profile(day), answer("in", wib("2026-12-04", "07:12")));
+    const errand = withCheckin(arrived, answer("out", wib("2026-12-04", "11:02"), { early_minutes: 298 }));
+    const closed = { ...answer("out", wib("2026-12-04", "18:40"), { category: "PSW4", early_minutes: 0 }), event_id: "x" };
+    const after = withCheckin(errand, closed);
+    expect(after.today.check_out?.event_id).toBe("x");
+    const marks: Marks = { check_in: after.today.check_in ?? null, check_out: after.today.check_out ?? null };
+    expect(nextKind(marks, nothingWaits)).toBeNull(); // another one after closing would not count either
+    expect(statusText(after.today, marks, nothingWaits, "closed")).toBe(
+      "Sudah absen pulang 18.40 di luar jam absen: tidak dihitung",
+    );
+    expect(doneNote(marks)).toContain("ajukan Koreksi absen di menu Pengajuan");
+    expect(doneNote({ ...marks, check_out: errand.today.check_out ?? null })).not.toContain("Koreksi");
+    expect(doneNote({ check_in: marks.check_in, check_out: { ...closed, category: null } })).toBe(
+      "Absen hari ini sudah lengkap.",
+    );
+  });
+
+  it("keeps a late arrival as the day's arrival, so Home offers the check-out without signal", () => {
+    const late = withCheckin(profile(day), answer("in", wib("2026-12-04", "08:10"), { category: "TL1", late_minutes: 40 }));
+    expect(late.today.check_in?.event_id).toBe("e-in");
+    expect(late.today.checked_in).toBe(true);
+    expect(nextKind({ check_in: late.today.check_in ?? null, check_out: null }, nothingWaits)).toBe("out");
   });
 
   it("keeps the first arrival, leaves out one outside the day's hours and answers of another day", () => {

@@ -2,7 +2,7 @@
 // on the phone count for the day shown, the status line and the one button. Pure rules, unit-tested
 // (day.test.ts): Home reads the profile and the outbox, these decide what they mean.
 import { messageOf } from "../../shared/api";
-import { minutes, unanswered } from "./answers";
+import { minutes, outsideHours, unanswered } from "./answers";
 import { clockOf, localDay } from "./clock";
 import type { Waiting } from "./outbox";
 import { endsSession } from "./session";
@@ -77,6 +77,15 @@ export function earlyNote(marks: Marks): string | null {
   return `Absen pulang ${when ? `${when} ` : ""}dihitung pulang ${minutes(early)} lebih awal. Bila Anda masih bekerja, absen pulang lagi saat pulang: yang dihitung absen pulang terakhir.`;
 }
 
+/** What Home says once no button applies: the day is complete, or its check-out came after the window closed.
+ * Such a check-out stays the day's on Home, so that "Absen Pulang" is not offered again for nothing (decision
+ * 181), but the day does not count it (decision 176): the employee hears what mends the day. */
+export function doneNote(marks: Marks): string {
+  return marks.check_out && outsideHours(marks.check_out)
+    ? "Absen pulang setelah jam absen ditutup tidak dihitung untuk hari ini. Bila Anda bekerja sampai jam pulang, ajukan Koreksi absen di menu Pengajuan."
+    : "Absen hari ini sudah lengkap.";
+}
+
 /** What the day holds for the employee; `today` null: a day the phone knows nothing of (offline, its cached
  * profile is of another day), so only its own marks and waiting captures speak. `now`: where now stands to the
  * day's window (`windowState`): once it closed, a day without an arrival is not "not yet" any more. */
@@ -90,7 +99,10 @@ export function statusText(
   if (today?.leave) return LEAVE[today.leave] ?? today.leave;
   // A check-out waiting on the phone is the latest: Home offers none while one waits, only after an early one.
   if (waitingKind("out")) return "Absen pulang tersimpan di ponsel, menunggu sinyal";
-  if (marks.check_out) return `Sudah absen pulang ${clockOf(marks.check_out.attendance_time)}`.trim();
+  if (marks.check_out) {
+    const left = `Sudah absen pulang ${clockOf(marks.check_out.attendance_time)}`.trim();
+    return outsideHours(marks.check_out) ? `${left} di luar jam absen: tidak dihitung` : left;
+  }
   if (marks.check_in) return `Sudah absen masuk ${clockOf(marks.check_in.attendance_time)}`.trim();
   if (waitingKind("in")) return "Absen masuk tersimpan di ponsel, menunggu sinyal";
   if (!today) return "Belum absen masuk";
@@ -150,9 +162,11 @@ export function dayFailure(exc: unknown): DayFailure {
 }
 
 /** The profile kept on the phone once SMART recorded a live check-in (`answer`) of its working day: that day's
- * mark set, so that Home, shown at once from the phone's copy, offers the next button before its read of the day
- * comes back. An arrival SMART answered outside the day's hours is left out (one made before check-in opens is
- * made again; the read of the day tells). Another day's answer changes nothing. */
+ * mark set, so that Home, shown at once from the phone's copy (and kept while the signal is gone), offers the next
+ * button before its read of the day comes back. A late arrival is the day's arrival; one SMART answered outside the
+ * day's hours is left out (made before check-in opens, it is made again; the read of the day tells). A check-out
+ * is set as GET /v1/me sets it, one after the window closed too (named so by `statusText`). Another day's answer
+ * changes nothing. */
 export function withCheckin(profile: Profile, answer: CheckinAnswer): Profile {
   const today = profile.today;
   if (!within(new Date(answer.attendance_time), today.date, today.closes_at)) return profile;
@@ -161,9 +175,11 @@ export function withCheckin(profile: Profile, answer: CheckinAnswer): Profile {
     type: answer.type,
     status: answer.status,
     attendance_time: answer.attendance_time,
+    late_minutes: answer.late_minutes,
     early_minutes: answer.early_minutes ?? null,
+    category: answer.category,
   };
   if (answer.type === "out") return { ...profile, today: { ...today, check_out: mark } };
-  if (answer.category || today.check_in) return profile;
+  if (outsideHours(answer) || today.check_in) return profile;
   return { ...profile, today: { ...today, check_in: mark, checked_in: true } };
 }

@@ -5,7 +5,7 @@ import { navigate } from "../router";
 import { cachedProfile, call, logOut, myProfile } from "../session";
 import { clockOf, dateText, localDay, todayNow } from "../clock";
 import { marksOf } from "../events";
-import { cachedDayHolds, dayFailure, earlyNote, type Marks, nextKind, scheduleText, statusText, waitingForShown, windowNote, windowState, windowTurnsAt } from "../day";
+import { cachedDayHolds, dayFailure, doneNote, earlyNote, type Marks, nextKind, scheduleText, statusText, waitingForShown, windowNote, windowState, windowTurnsAt } from "../day";
 import type { Kind, Profile, Today } from "../types";
 import { ErrorLine, Page } from "../ui";
 import { KIND_ACTION, SAVED_TITLE } from "./Checkin";
@@ -297,7 +297,7 @@ export function Home() {
               {KIND_ACTION[kind]}
             </button>
           ) : null}
-          {enrolled && marks && !kind ? <p class="muted">Absen hari ini sudah lengkap.</p> : null}
+          {enrolled && marks && !kind ? <p class="muted">{doneNote(marks)}</p> : null}
         </div>
       ) : error ? null : (
         <p aria-live="polite">Memuat…</p>
