@@ -23,6 +23,7 @@ import secrets
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from time import sleep
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -288,10 +289,20 @@ def day_in_then_out(
     return phone, answer, out
 
 
+def wait_while_clock_between(start: time, end: time) -> None:
+    """In the few minutes of a day when the regency's clock is from `start` to `end` (one date), wait until it has
+    passed `end`: a test that sets today's shift by the hour (one that ended at 00:02, one until 23:58) would
+    otherwise judge its attendance against a shift not yet over, or over already."""
+    now = datetime.now(JAKARTA)
+    if start <= now.time() <= end:
+        sleep((datetime.combine(now.date(), end, tzinfo=JAKARTA) - now).total_seconds() + 1)
+
+
 def test_a_day_in_then_out_ends_with_home_saying_it_is_complete(
     launch: Callable[[Sequence[str]], Any], stack: StackUrls, admin: ApiClient
 ) -> None:
-    # GIVEN a shift that ended at 00:02 (whatever the hour the test runs at, a check-out now is not early)
+    # GIVEN a shift that ended at 00:02 (whatever the hour the test runs at, past 00:03, a check-out is not early)
+    wait_while_clock_between(time(0, 0), time(0, 3))
     # WHEN the employee checks in, then out, THEN SMART records the check-out on time
     phone, _, out = day_in_then_out(launch, stack, admin, "00:02")
     assert not out.get("early_minutes"), out
@@ -308,7 +319,8 @@ def test_a_day_in_then_out_ends_with_home_saying_it_is_complete(
 def test_an_early_check_out_is_offered_again_saying_what_it_counts_as(
     launch: Callable[[Sequence[str]], Any], stack: StackUrls, admin: ApiClient
 ) -> None:
-    # GIVEN a shift until 23:58 (a check-out now comes before its end, whatever the hour the test runs at)
+    # GIVEN a shift until 23:58 (a check-out now comes before its end, whatever the hour the test runs at, up to 23:55)
+    wait_while_clock_between(time(23, 55), time(23, 59, 59))
     # WHEN the employee checks in, then out (on an errand, or by mistake), THEN the screen says how early
     phone, _, errand = day_in_then_out(launch, stack, admin, "23:58")
     assert errand["early_minutes"] > 0, errand
@@ -321,6 +333,30 @@ def test_an_early_check_out_is_offered_again_saying_what_it_counts_as(
     expect(page.get_by_role("button", name="Absen Pulang")).to_be_visible()
     phone.check_screen("beranda-pulang-lebih-awal")
     phone.assert_clean(frozenset({(422, "/v1/attendance")}))
+
+
+def test_a_late_arrival_is_kept_on_the_phone_so_without_signal_home_offers_the_check_out(
+    browser: Any, stack: StackUrls, admin: ApiClient
+) -> None:
+    # GIVEN a teacher rostered from 00:01 today (a check-in now is late, whatever the hour past the grace)
+    phone, _ = rostered_phone(browser, stack, admin, "00:01", "23:58")
+    page = phone.page
+    # WHEN she checks in late, and the signal is gone before Home reads the day again (a rural school)
+    page.get_by_role("button", name="Absen Masuk").click()
+    answer = take(phone)
+    assert answer.get("status") in ("accepted", "review"), answer
+    if not answer["category"]:
+        pytest.skip("run within the late grace after 00:01 WIB: the check-in is not late at this hour")
+    expect(page.get_by_text("Terlambat")).to_be_visible()
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Kembali ke Beranda").click()
+    # THEN Home, from the day kept on the phone, counts her arrival and offers "Absen Pulang", not "Absen Masuk"
+    expect(page.get_by_text("Tanpa sinyal: menampilkan data terakhir di ponsel.")).to_be_visible()
+    expect(page.get_by_text("Sudah absen masuk")).to_be_visible()
+    expect(page.get_by_role("button", name="Absen Pulang")).to_be_visible()
+    expect(page.get_by_role("button", name="Absen Masuk")).to_have_count(0)
+    page.context.set_offline(False)
+    phone.assert_clean()
 
 
 def test_offline_capture_waits_on_the_phone_and_is_sent_once_when_signal_returns(
