@@ -168,7 +168,7 @@ function useWindowTurns(today: Today | null): void {
     if (!at) return undefined;
     const timer = window.setTimeout(() => setTurns((n) => n + 1), Math.min(at.getTime() - todayNow().getTime() + 500, LONGEST_TIMER_MS));
     return () => window.clearTimeout(timer);
-  }, [today?.opens_at, today?.closes_at, today?.schedule, turns]);
+  }, [today?.opens_at, today?.closes_at, turns]);
 }
 
 export function Home() {
