@@ -285,6 +285,7 @@ def set_unit_zones(actor: Principal, unor_id: str, body: UnitZonesRequest) -> Un
     zones as they were."""
     unit_in_scope(actor, unor_id)
     zone_ids = body.zone_ids
+    expected = None if body.expected_zone_ids is None else frozenset(body.expected_zone_ids)
     stored = runtime.zones().get_zones(zone_ids)
     missing = sorted(set(zone_ids) - {z.zone_id for z in stored})
     if missing:
@@ -294,6 +295,8 @@ def set_unit_zones(actor: Principal, unor_id: str, body: UnitZonesRequest) -> Un
         raise ValidationError("Area surat tugas tidak dapat menjadi zona kerja unit.", {"zone_ids": areas})
 
     def audited(replaced: frozenset[str]) -> AuditBatch:
+        if expected is not None and replaced not in (expected, frozenset(zone_ids)):
+            raise ConflictError(ZONES_CHANGED, {"unor_id": unor_id, "zone_ids": sorted(replaced)})
         detail = {"zone_ids": zone_ids, "before": sorted(replaced)}
         return runtime.audit().stamped(actor.subject, "unit.zones", {unor_id: detail})
 
@@ -302,6 +305,11 @@ def set_unit_zones(actor: Principal, unor_id: str, body: UnitZonesRequest) -> Un
     except ConditionFailed as exc:  # another admin changed the unit's zones between their read and the write
         raise ConflictError("Zona kerja unit ini berubah bersamaan; coba lagi.", {"unor_id": unor_id}) from exc
     return UnitZones(unor_id=unor_id, zone_ids=sorted(zone_ids))
+
+
+# A list built from zones read before another change (the console's units, read at login, after one assignment
+# whose reload had not come back) would undo that change unseen: the caller that names what it read is refused.
+ZONES_CHANGED = "Zona kerja unit ini sudah berubah sejak dimuat; muat ulang lalu ulangi."
 
 
 def check_period(start: date, end: date) -> None:

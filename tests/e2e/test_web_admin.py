@@ -679,12 +679,15 @@ def test_a_refused_attempt_is_shown_with_its_photo_and_code(world: World, desk: 
     expect(
         evidence.get_by_role("region", name="Peta posisi absen").locator("path.leaflet-interactive")
     ).not_to_have_count(0)
+    expect(evidence).to_contain_text("ZonaDi luar zona")
     d.shot("percobaan-ditolak")
     d.axe("percobaan ditolak")
-    # The vague fix's evidence says how vague it was, against the stage's limit
+    # The vague fix's evidence says how vague it was, against the stage's limit, and that its zone was not judged
+    # (it was refused before: not "outside", at the school's centre)
     rows.filter(has_text="GPS_INACCURATE").first.get_by_role("button", name="Lihat").click()
     limit = vague.body["error"]["details"]["max_accuracy_m"]
     expect(evidence).to_contain_text(f"Akurasi GPS±900 m (batas ±{_id_count(round(limit))} m)")
+    expect(evidence).to_contain_text("ZonaTidak dinilai")
     d.assert_clean()
 
 
@@ -885,6 +888,51 @@ def test_a_zone_drawn_on_the_map_becomes_a_zone_of_the_api_and_is_assigned(
     unit = next(u for u in units if u["unor_id"] == world.unit_id)
     assert made["zone_id"] not in unit["zone_ids"] and world.zone_id in unit["zone_ids"], unit
     d.assert_clean()
+
+
+def test_a_zone_assigned_from_units_read_before_another_change_does_not_take_that_change_back(
+    world: World, desk: Callable[..., Desk]
+) -> None:
+    # GIVEN two zones of no unit, and the console open on the second (its units read at login: the module's unit
+    # with its one zone)
+    tag = secrets.token_hex(2).upper()
+    made = [
+        _expect(world.admin.post("/v1/admin/zones", {"name": f"{name} {tag}", "circle": circle}), 201, "zone")
+        for name, circle in (
+            ("Kebun", {"lat": CENTRE[0] + 0.002, "lon": CENTRE[1], "radius_m": 40}),
+            ("Lapangan", {"lat": CENTRE[0] - 0.002, "lon": CENTRE[1], "radius_m": 40}),
+        )
+    ]
+    garden, field = (z["zone_id"] for z in made)
+    units_path = f"/v1/admin/units/{world.unit_id}/zones"
+    try:
+        d = desk(admin="bootstrap")
+        page = d.page
+        d.open("Zona")
+        page.get_by_role("row").filter(has_text=f"Lapangan {tag}").get_by_role("button", name="Lihat").click()
+        page.get_by_label("Unit tujuan").select_option(world.unit_id)
+        # AND meanwhile another admin gives the unit the first zone (its staff check in there from tomorrow)
+        _expect(world.admin.put(units_path, {"zone_ids": [world.zone_id, garden]}), 200, "unit zones")
+        # WHEN this admin assigns the second zone from the units as read at login
+        with page.expect_response(lambda r: urlparse(r.url).path == "/v1/admin/units"):
+            page.get_by_role("button", name="Tetapkan ke Unit").click()
+        # THEN SMART refuses it rather than take the first zone back unseen, and says to try again
+        expect(page.get_by_role("alert")).to_contain_text("Zona kerja unit ini sudah berubah sejak dimuat")
+        assert set(_unit_zones(world)) == {world.zone_id, garden}
+        # AND tried again from the units read again, both zones stay with the new one
+        page.get_by_role("button", name="Tetapkan ke Unit").click()
+        expect(page.get_by_role("status").filter(has_text="Zona ditetapkan")).to_be_visible()
+        assert set(_unit_zones(world)) == {world.zone_id, garden, field}
+        d.assert_clean(lambda status, path: (status, path) == (409, units_path))
+    finally:
+        _expect(world.admin.put(units_path, {"zone_ids": [world.zone_id]}), 200, "unit zones back")
+        for zone_id in (garden, field):
+            _expect(world.admin.request("DELETE", f"/v1/admin/zones/{zone_id}"), 200, "zone deleted")
+
+
+def _unit_zones(world: World) -> list[str]:
+    units = _expect(world.admin.get("/v1/admin/units"), 200, "units")["items"]
+    return next(u["zone_ids"] for u in units if u["unor_id"] == world.unit_id)
 
 
 def test_a_zone_of_more_cells_than_the_map_draws_is_counted_and_drawn_by_its_shape(

@@ -168,6 +168,11 @@ class ZoneDeleted(Result):
 
 class UnitZonesRequest(Request):
     zone_ids: Annotated[list[NonEmpty], STRING_LIST, Field(max_length=50), UNIQUE]
+    expected_zone_ids: Annotated[list[NonEmpty] | None, STRING_LIST, Field(max_length=50), UNIQUE] = Field(
+        default=None,
+        description="The unit's zones as the caller read them, the list it changed: 409 when they are no longer these "
+        "(another change landed since that read), unless they are already `zone_ids` (a retry).",
+    )
 
 
 class UnitZones(Result):

@@ -242,6 +242,46 @@ def test_a_unit_admin_sees_only_the_zones_of_their_units(units: Repositories, se
     assert [z.zone_id for z in zones.list_zones(SUPER, ZonesQuery()).items] == sorted([mine, theirs, loose])
 
 
+def test_a_unit_s_zones_built_from_an_old_read_are_refused_rather_than_undoing_a_change_unseen(
+    units: Repositories, settings: Settings, audited: AuditTrail
+) -> None:
+    # GIVEN U1 with its office, as the console read it at login; then zone A added to U1 (the reload after that
+    # assignment not back yet, or another admin's)
+    office, a, b = create(settings, "Kantor"), create(settings, "A"), create(settings, "B")
+    zones.set_unit_zones(SUPER, "U1", UnitZonesRequest(zone_ids=[office]))
+    zones.set_unit_zones(SUPER, "U1", UnitZonesRequest(zone_ids=[office, a], expected_zone_ids=[office]))
+    # WHEN zone B is added to the list as read at login (A not in it), THEN 409 naming the zones U1 has now, and
+    # A stays: the unit's staff who check in there are not refused OUTSIDE_ZONE tomorrow morning
+    stale = UnitZonesRequest(zone_ids=[office, b], expected_zone_ids=[office])
+    with pytest.raises(ConflictError) as refused:
+        zones.set_unit_zones(SUPER, "U1", stale)
+    assert refused.value.details == {"unor_id": "U1", "zone_ids": sorted([office, a])}
+    assert zones_of(units, "U1") == {office, a}
+    assert [e.detail["zone_ids"] for e in audited.entries() if e.action == "unit.zones" and e.detail] == [
+        [office],
+        [office, a],
+    ]
+    # AND built from the list read again, the change is made
+    zones.set_unit_zones(SUPER, "U1", UnitZonesRequest(zone_ids=[office, a, b], expected_zone_ids=[office, a]))
+    assert zones_of(units, "U1") == {office, a, b}
+
+
+def zones_of(repos: Repositories, unor_id: str) -> frozenset[str]:
+    unit = repos.people.get_unit(unor_id)
+    assert unit is not None
+    return unit.zone_ids
+
+
+def test_a_unit_s_zones_sent_again_after_they_landed_are_no_conflict(units: Repositories, settings: Settings) -> None:
+    # GIVEN a change of U1's zones that landed while its answer was lost
+    office, a = create(settings, "Kantor"), create(settings, "A")
+    zones.set_unit_zones(SUPER, "U1", UnitZonesRequest(zone_ids=[office]))
+    change = UnitZonesRequest(zone_ids=[office, a], expected_zone_ids=[office])
+    zones.set_unit_zones(SUPER, "U1", change)
+    # WHEN the console sends it again, THEN it is answered as made (the zones are already what it asks)
+    assert zones.set_unit_zones(SUPER, "U1", change).zone_ids == sorted([office, a])
+
+
 def test_a_unit_admin_sees_the_area_of_a_letter_for_their_unit_s_employees(
     units: Repositories, settings: Settings
 ) -> None:

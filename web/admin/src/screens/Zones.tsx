@@ -27,7 +27,7 @@ import {
 } from "../zones";
 import type { Route } from "../router";
 import { call, canChange, get } from "../session";
-import type { Zone, ZoneSummary } from "../types";
+import type { Unit, Zone, ZoneSummary } from "../types";
 import { count } from "../format";
 import {
   ActionForm,
@@ -160,6 +160,18 @@ function Assignments() {
   );
 }
 
+/** PUT the unit's zones as changed from its list as read (`expected_zone_ids`): a list read before another change
+ * of them (the units read at login, another assignment whose reload is not back) is refused with 409 rather than
+ * taking that change back unseen. The units are read again either way, so that a second try starts from now. */
+async function putUnitZones(unit: Unit, zoneIds: string[], reloadUnits: () => void): Promise<void> {
+  try {
+    const body = { zone_ids: zoneIds, expected_zone_ids: unit.zone_ids };
+    await call("PUT", `/v1/admin/units/${encodeURIComponent(unit.unor_id)}/zones`, body);
+  } finally {
+    reloadUnits();
+  }
+}
+
 function AssignToUnit({ zoneId, onDone }: { zoneId: string; onDone: () => void }) {
   const { units, reloadUnits } = useConsole();
   const [unit, setUnit] = useState(units[0]?.unor_id ?? "");
@@ -172,9 +184,7 @@ function AssignToUnit({ zoneId, onDone }: { zoneId: string; onDone: () => void }
       action={action}
       submit={async () => {
         if (!chosen) return null;
-        const ids = [...new Set([...chosen.zone_ids, zoneId])];
-        await call("PUT", `/v1/admin/units/${encodeURIComponent(chosen.unor_id)}/zones`, { zone_ids: ids });
-        reloadUnits();
+        await putUnitZones(chosen, [...new Set([...chosen.zone_ids, zoneId])], reloadUnits);
         onDone();
         return `Zona ditetapkan ke ${chosen.unor_nama}.`;
       }}
@@ -216,9 +226,7 @@ function ReleaseFromUnit({ zoneId, onDone }: { zoneId: string; onDone: () => voi
         onConfirm={() =>
           void action
             .run(async () => {
-              const ids = chosen.zone_ids.filter((id) => id !== zoneId);
-              await call("PUT", `/v1/admin/units/${encodeURIComponent(chosen.unor_id)}/zones`, { zone_ids: ids });
-              reloadUnits();
+              await putUnitZones(chosen, chosen.zone_ids.filter((id) => id !== zoneId), reloadUnits);
               return `Zona dilepaskan dari ${chosen.unor_nama}.`;
             })
             .then(onDone)
