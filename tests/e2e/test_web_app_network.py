@@ -385,6 +385,7 @@ def test_riwayat_shows_why_an_admin_rejected_a_check_in(
     # WHEN the employee opens "Riwayat", THEN the rejection says why, in the admin's words
     page.goto("/app/#/riwayat")
     row = page.locator(".list li").filter(has_text="Masuk 07.20")
-    expect(row).to_contain_text("ditolak admin")
+    expect(row).to_contain_text("Ditolak admin")
+    expect(row).not_to_contain_text("Menunggu")
     expect(row).to_contain_text("Catatan admin: Foto bukan wajah Anda")
     context.close()

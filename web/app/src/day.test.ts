@@ -8,6 +8,7 @@ import {
   earlyNote,
   type Marks,
   nextKind,
+  outWaitsAfterClose,
   scheduleText,
   statusText,
   waitingForShown,
@@ -63,18 +64,25 @@ describe("within", () => {
   const closes = wib("2026-12-05", "09:00").toISOString();
 
   it("holds the day's own date whatever its window", () => {
-    expect(within(wib("2026-12-04", "00:00"), "2026-12-04")).toBe(true);
-    expect(within(wib("2026-12-04", "23:59"), "2026-12-04", closes)).toBe(true);
+    expect(within(wib("2026-12-04", "00:00"), { date: "2026-12-04" })).toBe(true);
+    expect(within(wib("2026-12-04", "23:59"), { date: "2026-12-04", closes_at: closes })).toBe(true);
   });
 
   it("holds the morning after until the window closes, and not a minute later", () => {
-    expect(within(wib("2026-12-05", "08:59"), "2026-12-04", closes)).toBe(true);
-    expect(within(wib("2026-12-05", "09:00"), "2026-12-04", closes)).toBe(false);
+    expect(within(wib("2026-12-05", "08:59"), { date: "2026-12-04", closes_at: closes })).toBe(true);
+    expect(within(wib("2026-12-05", "09:00"), { date: "2026-12-04", closes_at: closes })).toBe(false);
+  });
+
+  it("holds the evening before once the window of a shift from midnight has opened, not before", () => {
+    const fromMidnight = { date: "2026-12-04", opens_at: wib("2026-12-03", "22:30").toISOString(), closes_at: closes };
+    expect(within(wib("2026-12-03", "23:45"), fromMidnight)).toBe(true);
+    expect(within(wib("2026-12-03", "22:29"), fromMidnight)).toBe(false);
+    expect(within(wib("2026-12-05", "08:59"), fromMidnight)).toBe(true);
   });
 
   it("holds neither the morning after without a window nor a date before the day", () => {
-    expect(within(wib("2026-12-05", "01:00"), "2026-12-04")).toBe(false);
-    expect(within(wib("2026-12-03", "23:00"), "2026-12-04", closes)).toBe(false);
+    expect(within(wib("2026-12-05", "01:00"), { date: "2026-12-04" })).toBe(false);
+    expect(within(wib("2026-12-03", "23:00"), { date: "2026-12-04", closes_at: closes })).toBe(false);
   });
 });
 
@@ -118,11 +126,11 @@ describe("waitingForShown: which waiting captures count for the day shown", () =
 
   it("counts a night shift's check-out of the morning after for that shift's day", () => {
     const day = nightShift({ check_in: checkedIn });
-    expect(waitingForShown([checkOut], day.date, day.closes_at)("out")).toBe(true);
+    expect(waitingForShown([checkOut], day)("out")).toBe(true);
   });
 
   it("leaves it to the cached day when the new date is shown after it", () => {
-    const waits = waitingForShown([checkOut], "2026-12-05", undefined, nightShift({ check_in: checkedIn }));
+    const waits = waitingForShown([checkOut], { date: "2026-12-05" }, nightShift({ check_in: checkedIn }));
     expect(waits("out")).toBe(false);
     expect(nextKind(NONE, waits)).toBe("in");
     expect(statusText(null, NONE, waits)).toBe("Belum absen masuk");
@@ -130,9 +138,35 @@ describe("waitingForShown: which waiting captures count for the day shown", () =
 
   it("counts the new date's own captures after the cached day's window", () => {
     const morning = capture("in", wib("2026-12-05", "09:30"));
-    const waits = waitingForShown([checkOut, morning], "2026-12-05", undefined, nightShift({ check_in: checkedIn }));
+    const waits = waitingForShown([checkOut, morning], { date: "2026-12-05" }, nightShift({ check_in: checkedIn }));
     expect(waits("in")).toBe(true);
     expect(statusText(null, NONE, waits)).toBe("Absen masuk tersimpan di ponsel, menunggu sinyal");
+  });
+});
+
+describe("captures waiting outside the day's window", () => {
+  const day: Today = {
+    date: "2026-12-04",
+    opens_at: wib("2026-12-04", "06:00").toISOString(),
+    closes_at: wib("2026-12-04", "18:00").toISOString(),
+    schedule: { start: "07:30", end: "16:00" },
+  };
+
+  it("leave a check-in captured before the window opened out of the day's arrival, so Home offers another", () => {
+    const waits = waitingForShown([capture("in", wib("2026-12-04", "05:45"))], day);
+    expect(waits("in")).toBe(false);
+    expect(nextKind(NONE, waits)).toBe("in");
+    expect(waitingForShown([capture("in", wib("2026-12-04", "06:00"))], day)("in")).toBe(true);
+  });
+
+  it("say of a check-out captured after the window closed that it will not count", () => {
+    const late = [capture("out", wib("2026-12-04", "18:30"))];
+    const marks: Marks = { check_in: { attendance_time: wib("2026-12-04", "07:20").toISOString(), type: "in" }, check_out: null };
+    expect(nextKind(marks, waitingForShown(late, day))).toBeNull();
+    expect(outWaitsAfterClose(late, day)).toBe(true);
+    expect(doneNote(marks, outWaitsAfterClose(late, day))).toContain("ajukan Koreksi absen");
+    expect(outWaitsAfterClose([capture("out", wib("2026-12-04", "17:59"))], day)).toBe(false);
+    expect(outWaitsAfterClose([capture("in", wib("2026-12-04", "18:30"))], day)).toBe(false);
   });
 });
 

@@ -16,16 +16,28 @@ export interface Marks {
   check_out: AttendanceEvent | null;
 }
 
-/** Whether `at` belongs to the working day `day`: its date, or later but before its window closes (a night
- * shift's check-out in the morning after; `closes_at` from GET /v1/me). */
-export function within(at: Date, day: string, closesAt?: string): boolean {
+/** A working day and its window, as GET /v1/me's `today` gives them (`opens_at`, `closes_at` absent in a profile
+ * kept from an older SMART). */
+export type DayWindow = Pick<Today, "date" | "opens_at" | "closes_at">;
+
+/** Whether `at` belongs to the working day `day`: its date, or another date its window holds (a night shift's
+ * check-out in the morning after; a shift from midnight's arrival the evening before). */
+export function within(at: Date, day: DayWindow): boolean {
   const date = localDay(at);
-  return date === day || (date > day && closesAt !== undefined && at < new Date(closesAt));
+  if (date === day.date) return true;
+  if (!day.closes_at || at >= new Date(day.closes_at)) return false;
+  return day.opens_at ? at >= new Date(day.opens_at) : date > day.date;
 }
 
-/** Whether a capture of `kind` made for the working day waits on the phone. */
-export function waitingOn(queued: Waiting[], day: string, closesAt?: string): (kind: Kind) => boolean {
-  return (kind) => queued.some((w) => w.body.type === kind && within(new Date(w.body.captured_at), day, closesAt));
+/** Whether a capture of `kind` made for the working day waits on the phone. A check-in captured before the day's
+ * window opened is not the day's arrival (SMART keeps it uncounted, and a later one counts): not counted here. */
+export function waitingOn(queued: Waiting[], day: DayWindow): (kind: Kind) => boolean {
+  const opens = day.opens_at ? new Date(day.opens_at) : null;
+  const counts = (w: Waiting): boolean => {
+    const at = new Date(w.body.captured_at);
+    return within(at, day) && !(w.body.type === "in" && opens !== null && at < opens);
+  };
+  return (kind) => queued.some((w) => w.body.type === kind && counts(w));
 }
 
 /** Whether the profile cached on the phone still tells the working day at `now`: it is that day's date, or its
@@ -33,24 +45,27 @@ export function waitingOn(queued: Waiting[], day: string, closesAt?: string): (k
  * holds (a night shift after midnight: the day GET /v1/me would answer online, recaps.working_day). */
 export function cachedDayHolds(today: Today, queued: Waiting[], now: Date): boolean {
   if (today.date === localDay(now)) return true;
-  if (!today.closes_at || !within(now, today.date, today.closes_at)) return false;
-  const waits = waitingOn(queued, today.date, today.closes_at);
+  if (!today.closes_at || !within(now, today)) return false;
+  const waits = waitingOn(queued, today);
   return Boolean(today.check_in || waits("in")) && !today.check_out && !waits("out");
 }
 
-/** The captures waiting for the day shown (`day`, whose window `closesAt` ends). Offline on a new date after a
- * cached `previous` day, a capture made within that day's window (a night shift's check-out in the morning
- * after) is that day's, not the new date's. */
-export function waitingForShown(
-  queued: Waiting[],
-  day: string,
-  closesAt: string | undefined,
-  previous?: Today,
-): (kind: Kind) => boolean {
-  const ours = previous
-    ? queued.filter((w) => !within(new Date(w.body.captured_at), previous.date, previous.closes_at))
-    : queued;
-  return waitingOn(ours, day, closesAt);
+/** The captures waiting for the day shown (`day`). Offline on a new date after a cached `previous` day, a capture
+ * made within that day's window (a night shift's check-out in the morning after) is that day's, not the new
+ * date's. */
+export function waitingForShown(queued: Waiting[], day: DayWindow, previous?: Today): (kind: Kind) => boolean {
+  const ours = previous ? queued.filter((w) => !within(new Date(w.body.captured_at), previous)) : queued;
+  return waitingOn(ours, day);
+}
+
+/** Whether a check-out of the day waits on the phone captured after the day's window closed: SMART will keep it
+ * uncounted, as one made live (`doneNote`). */
+export function outWaitsAfterClose(queued: Waiting[], day: DayWindow): boolean {
+  const closes = day.closes_at ? new Date(day.closes_at) : null;
+  return queued.some((w) => {
+    const at = new Date(w.body.captured_at);
+    return w.body.type === "out" && closes !== null && at >= closes && within(at, day);
+  });
 }
 
 /** How early the day's check-out came before the hours' end (0: none, or not early). The recap counts the day's
@@ -77,11 +92,12 @@ export function earlyNote(marks: Marks): string | null {
   return `Absen pulang ${when ? `${when} ` : ""}dihitung pulang ${minutes(early)} lebih awal. Bila Anda masih bekerja, absen pulang lagi saat pulang: yang dihitung absen pulang terakhir.`;
 }
 
-/** What Home says once no button applies: the day is complete, or its check-out came after the window closed.
- * Such a check-out stays the day's on Home, so that "Absen Pulang" is not offered again for nothing (decision
- * 181), but the day does not count it (decision 176): the employee hears what mends the day. */
-export function doneNote(marks: Marks): string {
-  return marks.check_out && outsideHours(marks.check_out)
+/** What Home says once no button applies: the day is complete, or its check-out came after the window closed
+ * (recorded, or waiting on the phone: `afterClose`). Such a check-out stays the day's on Home, so that "Absen
+ * Pulang" is not offered again for nothing (decision 181), but the day does not count it (decision 176): the
+ * employee hears what mends the day. */
+export function doneNote(marks: Marks, afterClose = false): string {
+  return afterClose || (marks.check_out && outsideHours(marks.check_out))
     ? "Absen pulang setelah jam absen ditutup tidak dihitung untuk hari ini. Bila Anda bekerja sampai jam pulang, ajukan Koreksi absen di menu Pengajuan."
     : "Absen hari ini sudah lengkap.";
 }
@@ -169,7 +185,7 @@ export function dayFailure(exc: unknown): DayFailure {
  * changes nothing. */
 export function withCheckin(profile: Profile, answer: CheckinAnswer): Profile {
   const today = profile.today;
-  if (!within(new Date(answer.attendance_time), today.date, today.closes_at)) return profile;
+  if (!within(new Date(answer.attendance_time), today)) return profile;
   const mark: AttendanceEvent = {
     event_id: answer.event_id,
     type: answer.type,

@@ -1,7 +1,7 @@
 // The employee's own events as Riwayat and Home read them (events.ts): every page of `GET /v1/attendance/me`, which
 // SMART lists in the order it received them, oldest first (me.my_events, `events_between`).
 import { describe, expect, it } from "vitest";
-import { history, marksOf, MOST_EVENTS, type Call } from "./events";
+import { eventStatus, history, marksOf, MOST_EVENTS, type Call } from "./events";
 import type { AttendanceEvent, Page, Today } from "./types";
 
 const event = (id: string, type: "in" | "out", at: string, status = "accepted"): AttendanceEvent => ({
@@ -69,5 +69,27 @@ describe("Home's marks read from today's events", () => {
     const marks = await marksOf(call, today);
     expect(marks.check_in?.event_id).toBe("in1");
     expect(marks.check_out?.event_id).toBe("out1");
+  });
+});
+
+describe("what Riwayat says of an event", () => {
+  const event = (extra: Partial<AttendanceEvent>): AttendanceEvent => ({ type: "in", status: "accepted", ...extra });
+
+  it("says SMART's answer, and a refusal's reasons", () => {
+    expect(eventStatus(event({}))).toBe("Diterima");
+    expect(eventStatus(event({ status: "review" }))).toBe("Menunggu verifikasi admin");
+    expect(eventStatus(event({ status: "refused", reasons: ["OUTSIDE_ZONE"] }))).toMatch(/^Ditolak \(.+\)$/);
+  });
+
+  it("says a decided review by its decision alone: it waits no more", () => {
+    expect(eventStatus(event({ status: "review", decision: "approve" }))).toBe("Disetujui admin");
+    expect(eventStatus(event({ status: "review", decision: "reject" }))).toBe("Ditolak admin");
+    expect(eventStatus(event({ status: "accepted", decision: "revoke" }))).toBe("Diterima, dibatalkan admin");
+  });
+
+  it("says an event outside the day's hours is kept but not counted; a late one is counted", () => {
+    const after = event({ type: "out", category: "PSW4", early_minutes: 0 });
+    expect(eventStatus(after)).toBe("Diterima, di luar jam absen: tidak dihitung");
+    expect(eventStatus(event({ category: "TL1", late_minutes: 12 }))).toBe("Diterima");
   });
 });

@@ -3,12 +3,29 @@
 // first, so the newest (today's check-out, Riwayat's last days) come last. The reads take the API call as an
 // argument so that the tests give them pages of their own (events.test.ts).
 import { pageAt, pagesUpTo } from "../../shared/paging";
+import { reasonName } from "../../shared/reasons";
+import { outsideHours } from "./answers";
 import { localDay } from "./clock";
 import type { Marks } from "./day";
 import type { AttendanceEvent, Kind, Page, Today } from "./types";
 
 /** The app's API call (`session.call`). */
 export type Call = <T>(method: string, path: string, body?: unknown, signal?: AbortSignal) => Promise<T>;
+
+const STATUS: Record<string, string> = { accepted: "Diterima", review: "Menunggu verifikasi admin", refused: "Ditolak" };
+const DECISION: Record<string, string> = { approve: "disetujui admin", reject: "ditolak admin", revoke: "dibatalkan admin" };
+
+/** What Riwayat says of an event: SMART's answer; once an admin decided a review, the decision alone (it waits no
+ * more); a refusal's reasons; and that one outside the day's hours is kept, not counted (decision 176). */
+export function eventStatus(e: AttendanceEvent): string {
+  const base = STATUS[e.status ?? ""] ?? e.status ?? "";
+  const decided = e.decision ? (DECISION[e.decision] ?? e.decision) : null;
+  let said = base;
+  if (decided && e.status === "review") said = decided.charAt(0).toUpperCase() + decided.slice(1);
+  else if (decided) said = `${base}, ${decided}`;
+  else if (e.status === "refused" && e.reasons?.length) said = `${base} (${e.reasons.map(reasonName).join(", ")})`;
+  return e.status !== "refused" && outsideHours(e) ? `${said}, di luar jam absen: tidak dihitung` : said;
+}
 
 /** Riwayat's events, newest first; `cut` when the read stopped at `MOST_EVENTS` and the newest are missing. */
 export interface HistoryRead {

@@ -1,20 +1,9 @@
-import { reasonName } from "../../../shared/reasons";
 import { call } from "../session";
-import type { AttendanceEvent } from "../types";
 import { clockOf, dateText, localDay, todayNow } from "../clock";
-import { history, type HistoryRead } from "../events";
+import { eventStatus, history, type HistoryRead } from "../events";
 import { ErrorLine, Page, useLoad } from "../ui";
 
-const STATUS: Record<string, string> = { accepted: "Diterima", review: "Menunggu verifikasi admin", refused: "Ditolak" };
 const KIND: Record<string, string> = { in: "Masuk", out: "Pulang" };
-const DECISION: Record<string, string> = { approve: "disetujui admin", reject: "ditolak admin", revoke: "dibatalkan admin" };
-
-function statusOf(e: AttendanceEvent): string {
-  const base = STATUS[e.status ?? ""] ?? e.status ?? "";
-  if (e.decision) return `${base}, ${DECISION[e.decision] ?? e.decision}`;
-  if (e.status === "refused" && e.reasons?.length) return `${base} (${e.reasons.map(reasonName).join(", ")})`;
-  return base;
-}
 
 /** A Riwayat read that stopped at its bound (events.MOST_EVENTS) lacks the newest events: said, with the last
  * one shown, rather than a month that silently ends early. */
@@ -49,7 +38,7 @@ export function History() {
             </strong>{" "}
             · {e.attendance_time ? dateText(localDay(new Date(e.attendance_time))) : ""}
             <br />
-            <span class={e.status === "accepted" ? "ok" : ""}>{statusOf(e)}</span>
+            <span class={e.status === "accepted" ? "ok" : ""}>{eventStatus(e)}</span>
             {e.zone ? ` · ${e.zone.name}` : ""}
             {e.late_minutes ? ` · terlambat ${e.late_minutes} menit` : ""}
             {e.early_minutes ? ` · pulang awal ${e.early_minutes} menit` : ""}

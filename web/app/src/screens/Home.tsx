@@ -5,7 +5,7 @@ import { navigate } from "../router";
 import { cachedProfile, call, logOut, myProfile } from "../session";
 import { clockOf, dateText, localDay, todayNow } from "../clock";
 import { marksOf } from "../events";
-import { cachedDayHolds, dayFailure, doneNote, earlyNote, type Marks, nextKind, scheduleText, statusText, waitingForShown, windowNote, windowState, windowTurnsAt } from "../day";
+import { cachedDayHolds, dayFailure, doneNote, earlyNote, type Marks, nextKind, outWaitsAfterClose, scheduleText, statusText, waitingForShown, windowNote, windowState, windowTurnsAt } from "../day";
 import type { Kind, Profile, Today } from "../types";
 import { ErrorLine, Page } from "../ui";
 import { KIND_ACTION, SAVED_TITLE } from "./Checkin";
@@ -266,7 +266,8 @@ export function Home() {
   // On another day than the cached one, a capture made within the cached day's window (a night shift's
   // check-out in the morning after) is that day's, not today's.
   const previous = stale === "other-day" ? profile?.today : undefined;
-  const waitingToday = waitingForShown(queued, day, today?.closes_at, previous);
+  const shown = today ?? { date: day };
+  const waitingToday = waitingForShown(queued, shown, previous);
   const kind = marks ? nextKind(marks, waitingToday) : null;
   useWindowTurns(today);
   const now = todayNow();
@@ -297,7 +298,7 @@ export function Home() {
               {KIND_ACTION[kind]}
             </button>
           ) : null}
-          {enrolled && marks && !kind ? <p class="muted">{doneNote(marks)}</p> : null}
+          {enrolled && marks && !kind ? <p class="muted">{doneNote(marks, outWaitsAfterClose(queued, shown))}</p> : null}
         </div>
       ) : error ? null : (
         <p aria-live="polite">Memuat…</p>
