@@ -107,7 +107,7 @@ function Facts({ item }: { item: Evidence }) {
           : "–"}
       </dd>
       <dt>Zona</dt>
-      <dd>{item.zone?.name ?? "Di luar zona"}</dd>
+      <dd>{zoneText(item)}</dd>
       {measured ? (
         <>
           <dt>{measured[0]}</dt>
@@ -181,6 +181,13 @@ function measuredFact(code: string | undefined, d: Details): [string, string] | 
     return accuracy !== null && limit !== null ? ["Akurasi GPS", `±${count(Math.round(accuracy))} m (batas ±${count(limit)} m)`] : null;
   }
   return null;
+}
+
+/** The zone the attempt was judged in: "outside" only when that is why it was refused; a refusal that came before
+ * the zone was judged (a mock location, an impossible jump, a vague fix, a bad challenge) records none. */
+function zoneText(item: Evidence): string {
+  if (item.zone) return item.zone.name;
+  return codesOf(item).includes("OUTSIDE_ZONE") ? "Di luar zona" : "Tidak dinilai";
 }
 
 /** Why the item is here: the refusal reasons, then the warnings that sent it to review (each once: a review's
