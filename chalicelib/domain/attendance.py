@@ -74,6 +74,12 @@ class Event:
         return answered_outside_hours(self.type, self.answer)
 
     @property
+    def left_early(self) -> bool:
+        """Whether it is a check-out answered as leaving before the hours' end (`early_minutes`): the day's last
+        check-out counts, so a later one still replaces it (decision 483)."""
+        return self.type == "out" and bool((self.answer or {}).get("early_minutes"))
+
+    @property
     def holds_arrival(self) -> bool:
         """Whether it is the day's arrival that a second one must not repeat: an `in` recorded (accepted or
         awaiting review), not voided, and counted by the day (one before check-in opens is not: the employee

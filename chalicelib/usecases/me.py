@@ -42,7 +42,8 @@ def profile(principal: Principal, settings: Settings, now: datetime) -> Profile:
     events = runtime.events().events_between(employee.nip, *_local_days(local - timedelta(days=2), local, settings))
     # Today, or the day before while its night shift waits for its check-out (recaps.working_day).
     judged = recaps.judged_so_far(employee, events, now, settings)
-    work = recaps.working_day(employee, judged, now, settings)
+    early_outs = {parse_iso(str(e.attendance_time)) for e in events if e.left_early}
+    work = recaps.working_day(employee, judged, now, settings, early_outs=early_outs)
     day, rules = work.plan, runtime.rule_table(settings)
     opens, closes = day.window(rules)
     checked_in = runtime.events().has_arrival_mark(employee.nip, day.day.isoformat())

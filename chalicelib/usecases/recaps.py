@@ -8,7 +8,7 @@ Reads go per unit and per local date (events through the ``by_unit_date`` index,
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -187,17 +187,25 @@ class WorkingDay:
         return DaySoFar(status.status if status is not None else NOT_YET, state)
 
 
-def working_day(employee: Employee, judged: Sequence[AttendanceEvent], now: datetime, settings: Settings) -> WorkingDay:
+def working_day(
+    employee: Employee,
+    judged: Sequence[AttendanceEvent],
+    now: datetime,
+    settings: Settings,
+    *,
+    early_outs: Collection[datetime] = (),
+) -> WorkingDay:
     """The day whose shift the employee is in at `now`: today; or the day before while its night shift, which
     they checked in for, waits for its check-out and its window still holds `now` (after midnight the app offers
-    "Absen Pulang" for it, not "Absen Masuk" for the new date); or tomorrow once its shift's window has opened
-    and today's has closed (a shift from midnight, checked in for at 23:45). `judged`: their events from the day
+    "Absen Pulang" for it, not "Absen Masuk" for the new date; also after a check-out answered early, at
+    `early_outs`: a later one replaces it, decision 483); or tomorrow once its shift's window has opened and
+    today's has closed (a shift from midnight, checked in for at 23:45). `judged`: their events from the day
     before yesterday on (`judged_so_far`). One read of today's plans (with its neighbours'); the day before's
-    again only for an arrival before today's window with no departure after it, tomorrow's only once its window
-    holds `now`."""
+    again only for an arrival before today's window with no departure after it but early ones, tomorrow's only
+    once its window holds `now`."""
     rules = runtime.rule_table(settings)
     today = WorkingDay(_employee_plans(employee, now.astimezone(rules.tz).date(), rules))
-    night = _night_before(employee, today, judged, now, rules)
+    night = _night_before(employee, today, judged, now, rules, early_outs=early_outs)
     if night is not None:
         return night
     ahead = today.plans[2]
@@ -208,22 +216,29 @@ def working_day(employee: Employee, judged: Sequence[AttendanceEvent], now: date
 
 
 def _night_before(
-    employee: Employee, today: WorkingDay, judged: Sequence[AttendanceEvent], now: datetime, rules: RuleTable
+    employee: Employee,
+    today: WorkingDay,
+    judged: Sequence[AttendanceEvent],
+    now: datetime,
+    rules: RuleTable,
+    *,
+    early_outs: Collection[datetime],
 ) -> WorkingDay | None:
-    """The day before, while its shift (checked in for, not yet out) holds `now`. Its arrivals are those from the
-    start of that date to the opening of today's window (all of today on a day off): a late arrival after
+    """The day before, while its shift (checked in for, not yet out but early) holds `now`. Its arrivals are those
+    from the start of that date to the opening of today's window (all of today on a day off): a late arrival after
     midnight for a shift of the evening before is that shift's (decision 294)."""
     before = today.plan.day - timedelta(days=1)
     since = datetime.combine(before, time(0, 0), tzinfo=rules.tz)
     until = today.plan.window(rules)[0] if today.plan.hours is not None else today.closes_at(rules)
     counted = [e for e in judged if e.state != EventState.REJECTED]
     arrivals = [e.at for e in counted if e.kind != "out" and since <= e.at < until]
-    if not arrivals or any(e.kind != "in" and e.at > max(arrivals) for e in counted):
+    if not arrivals or any(e.kind != "in" and e.at > max(arrivals) and e.at not in early_outs for e in counted):
         return None
     night = WorkingDay(_employee_plans(employee, before, rules))
     begin, end = night.plan.window(rules)
     check_in, check_out = marks_so_far(assign_events(night.plans, counted, rules)[1], night.plan, rules)
-    if night.plan.hours is not None and begin <= now < end and check_in is not None and check_out is None:
+    not_left = check_out is None or check_out in early_outs
+    if night.plan.hours is not None and begin <= now < end and check_in is not None and not_left:
         return night
     return None
 

@@ -168,6 +168,30 @@ def test_a_night_shift_in_progress_is_the_day_the_app_shows_after_midnight(repos
     assert (today.date, today.schedule, today.check_in) == (thursday.isoformat(), None, None)
 
 
+def test_after_a_night_shift_s_early_check_out_the_app_still_shows_that_shift_until_it_ends(
+    repos: Repositories,
+) -> None:
+    # GIVEN a 21:00-07:00 shift on Wednesday, Thursday off, the nurse's check-in at 20:55, and a check-out at 01:00
+    # answered 360 minutes early (an errand, or a tap by mistake)
+    thursday = WEDNESDAY + timedelta(days=1)
+    night = {"start": "21:00", "end": "07:00"}
+    shifts = ShiftsRequest.model_validate({"shifts": {WEDNESDAY.isoformat(): night, thursday.isoformat(): None}})
+    calendar.set_shifts(SUPER, NIP, shifts, SETTINGS, local(WEDNESDAY, 8))
+    check(repos, "in", local(WEDNESDAY, 20, 55))
+    answer = {"category": "PSW4", "late_minutes": 0, "early_minutes": 360}
+    errand = check(repos, "out", local(thursday, 1), answer, WEDNESDAY)
+    # WHEN she opens the app at 01:05 and at 06:55, THEN it is still her Wednesday shift, its check-out the early
+    # one (the app offers "Absen Pulang" again: a later one replaces it), not Thursday's "Absen Masuk"
+    for hour, minute in ((1, 5), (6, 55)):
+        today = me.profile(EMPLOYEE, SETTINGS, local(thursday, hour, minute)).today
+        assert today.date == WEDNESDAY.isoformat()
+        assert today.check_out is not None and today.check_out.event_id == errand
+        assert today.check_out.early_minutes == 360
+    # WHEN she checks out on time at 07:02, THEN the app shows Thursday
+    check(repos, "out", local(thursday, 7, 2), {"category": None, "late_minutes": 0, "early_minutes": 0}, WEDNESDAY)
+    assert me.profile(EMPLOYEE, SETTINGS, local(thursday, 7, 3)).today.date == thursday.isoformat()
+
+
 def test_a_night_shift_s_check_out_after_midnight_is_answered_against_that_shift(repos: Repositories) -> None:
     # GIVEN 21:00-07:00 shifts on Wednesday and Thursday
     night = {"start": "21:00", "end": "07:00"}

@@ -111,6 +111,11 @@ describe("cachedDayHolds: offline, the cached profile still tells the working da
     expect(cachedDayHolds(nightShift({ check_in: checkedIn }), queued, wib("2026-12-05", "07:30"))).toBe(false);
   });
 
+  it("after midnight after an early check-out, which a later one replaces", () => {
+    const errand = { ...checkedOut, attendance_time: wib("2026-12-05", "01:00").toISOString(), early_minutes: 360 };
+    expect(cachedDayHolds(nightShift({ check_in: checkedIn, check_out: errand }), [], wib("2026-12-05", "06:55"))).toBe(true);
+  });
+
   it("not once the window has closed, check-out or not", () => {
     expect(cachedDayHolds(nightShift({ check_in: checkedIn }), [], wib("2026-12-05", "09:00"))).toBe(false);
   });

@@ -41,13 +41,15 @@ export function waitingOn(queued: Waiting[], day: DayWindow): (kind: Kind) => bo
 }
 
 /** Whether the profile cached on the phone still tells the working day at `now`: it is that day's date, or its
- * shift was begun (checked in, on the server or waiting on the phone), has no check-out yet and its window still
- * holds (a night shift after midnight: the day GET /v1/me would answer online, recaps.working_day). */
+ * shift was begun (checked in, on the server or waiting on the phone), has no check-out yet but an early one (a
+ * later one replaces it) and its window still holds (a night shift after midnight: the day GET /v1/me would answer
+ * online, recaps.working_day). */
 export function cachedDayHolds(today: Today, queued: Waiting[], now: Date): boolean {
   if (today.date === localDay(now)) return true;
   if (!today.closes_at || !within(now, today)) return false;
   const waits = waitingOn(queued, today);
-  return Boolean(today.check_in || waits("in")) && !today.check_out && !waits("out");
+  const left = today.check_out && !(today.check_out.early_minutes ?? 0);
+  return Boolean(today.check_in || waits("in")) && !left && !waits("out");
 }
 
 /** The captures waiting for the day shown (`day`). Offline on a new date after a cached `previous` day, a capture
