@@ -196,4 +196,7 @@ def test_a_session_that_ends_while_a_form_is_filled_keeps_the_form_for_after_the
     expect(page.get_by_role("status").filter(has_text="Cuti/izin tercatat.")).to_be_visible()
     leaves = _expect(root.get(f"/v1/admin/leaves?unor_id={UNIT}&from={day}&to={day}"), 200, "leaves")["items"]
     assert [(x["nip"], x["type"], x.get("reason")) for x in leaves] == [(nip, "SAKIT", reason)]
+    # AND the list, which showed this month up to today, now reaches the day saved and shows the leave there
+    expect(page.get_by_label("Sampai")).to_have_value(day)
+    expect(page.get_by_role("table", name="Cuti dan izin").get_by_role("row").filter(has_text=reason)).to_have_count(1)
     d.assert_clean(lambda status, path: status == 401)

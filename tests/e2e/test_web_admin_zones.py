@@ -146,4 +146,14 @@ def test_field_duties_show_the_employees_names_and_a_readable_letter(world: Worl
     d.shot("zona-dinas-luar")
     # ... the names read once per unit, not once per row
     assert len(reads) == 2 and all("unor_id=" in url for url in reads), reads
+    # AND the list says which dates it shows (30 days either side of today): a letter for a trip in nine weeks is
+    # not among them, and is found by moving "Sampai"
+    later = (date.fromisoformat(_jakarta_today()) + timedelta(days=63)).isoformat()
+    trip = {**duty, "nips": [world.nip], "start_date": later, "end_date": later, "letter_no": f"{letter}/2"}
+    _expect(world.admin.post("/v1/admin/assignments", trip), 201, "assignment")
+    expect(page.get_by_label("Sampai")).to_have_value(
+        (date.fromisoformat(_jakarta_today()) + timedelta(days=30)).isoformat()
+    )
+    page.get_by_label("Sampai").fill(later)
+    expect(table.get_by_role("row").filter(has_text=f"{letter}/2")).to_have_count(1)
     d.assert_clean()

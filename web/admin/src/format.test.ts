@@ -1,6 +1,6 @@
 // The console's numbers the Indonesian way, and its dates and times on the regency's clock (format.ts).
 import { afterEach, describe, expect, it } from "vitest";
-import { arrival, clockMoved, count, dateTime, decimal, localDate, scoreAgainst, sentAfter, setZone, time, zoneName } from "./format";
+import { addDays, arrival, clockMoved, count, dateTime, decimal, localDate, rangeHolding, scoreAgainst, sentAfter, setZone, time, zoneName } from "./format";
 
 describe("count", () => {
   it("puts thousands points in a count, as the files do", () => {
@@ -94,5 +94,28 @@ describe("clockMoved", () => {
     expect(clockMoved(-3_780)).toBe("jam ponsel 1 jam 3 menit lebih cepat; waktu ini sudah disesuaikan aplikasi ke jam SMART");
     expect(clockMoved(25)).toContain("25 detik");
     expect([clockMoved(0), clockMoved(null), clockMoved(undefined)]).toEqual([null, null, null]);
+  });
+});
+
+describe("rangeHolding", () => {
+  it("keeps a range that holds the saved dates", () => {
+    expect(rangeHolding(["2026-12-01", "2026-12-07"], ["2026-12-03", "2026-12-04"])).toEqual(["2026-12-01", "2026-12-07"]);
+  });
+
+  it("widens it to a leave saved for next week, or last month", () => {
+    expect(rangeHolding(["2026-12-01", "2026-12-07"], ["2026-12-14", "2026-12-18"])).toEqual(["2026-12-01", "2026-12-18"]);
+    expect(rangeHolding(["2026-12-01", "2026-12-07"], ["2026-11-20", "2026-12-02"])).toEqual(["2026-11-20", "2026-12-07"]);
+  });
+
+  it("takes the saved dates alone past the API's longest range, or when the range is cleared", () => {
+    expect(rangeHolding(["2026-12-01", "2026-12-07"], ["2028-01-05", "2028-01-06"])).toEqual(["2028-01-05", "2028-01-06"]);
+    expect(rangeHolding(["", ""], ["2026-12-14", "2026-12-18"])).toEqual(["2026-12-14", "2026-12-18"]);
+  });
+});
+
+describe("addDays", () => {
+  it("moves a date across months and years", () => {
+    expect(addDays("2026-12-08", 30)).toBe("2027-01-07");
+    expect(addDays("2026-03-01", -1)).toBe("2026-02-28");
   });
 });

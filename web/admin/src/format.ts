@@ -81,6 +81,24 @@ export function today(): string {
   return FORMAT.day.format(new Date(serverNow()));
 }
 
+const MOST_LIST_DAYS = 366; // the longest range of an admin list of dates (the API's `query_period`)
+const DAY_MS = 86_400_000;
+
+/** `day` (YYYY-MM-DD) moved by `n` days. */
+export function addDays(day: string, n: number): string {
+  return new Date(Date.parse(day) + n * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** A list's range `from`..`to` (YYYY-MM-DD) widened to hold the dates just saved (`saved`: a leave recorded for
+ * next week is shown once saved, not left outside the list that said "tercatat"), or the saved dates alone when the
+ * widened range would pass the API's longest. */
+export function rangeHolding(range: readonly [string, string], saved: readonly [string, string]): [string, string] {
+  const from = range[0] && range[0] <= saved[0] ? range[0] : saved[0];
+  const to = range[1] && range[1] >= saved[1] ? range[1] : saved[1];
+  const days = (Date.parse(to) - Date.parse(from)) / DAY_MS;
+  return days > MOST_LIST_DAYS ? [saved[0], saved[1]] : [from, to];
+}
+
 /** Now in the regency's zone by SMART's clock, "YYYY-MM-DDTHH:MM": it compares as text with a local wall time
  * (when a sheet turns final, `provisional.ts`). */
 export function localNow(): string {

@@ -11,7 +11,7 @@ import { call, canChange, get, mayChange, OWN_RECORD } from "../session";
 import type { ScheduleVersion, Week } from "../types";
 import { circleOf, type Circle } from "../area";
 import { stamped, useFreshLinks } from "../links";
-import { count, dateTime, decimal, localDate, time, today } from "../format";
+import { count, dateTime, decimal, localDate, rangeHolding, time, today } from "../format";
 import { ActionForm, allPages, checkRange, ColumnHeads, ConfirmButton, DecisionForm, DeleteButton, deleteColumn, Done, ErrorLine, Field, Labelled, Outcome, rejudged, Screen, Select, Submit, Table, useAction, useId, useLoad, type Action, type Column, type Decision, type Loaded } from "../ui";
 
 const DAYS: [keyof Week, string][] = [
@@ -573,7 +573,11 @@ export function Leaves(_: { route: Route }) {
           submit={async () => {
             const body: Record<string, string> = { nip: form.nip.trim(), type: form.type, start_date: form.start_date, end_date: form.end_date };
             if (form.reason.trim()) body["reason"] = form.reason.trim();
-            return "Cuti/izin tercatat." + rejudged(await call<unknown>("POST", "/v1/admin/leaves", body));
+            const said = "Cuti/izin tercatat." + rejudged(await call<unknown>("POST", "/v1/admin/leaves", body));
+            const [shownFrom, shownTo] = rangeHolding([from, to], [form.start_date, form.end_date]);
+            setFrom(shownFrom);
+            setTo(shownTo);
+            return said;
           }}
           then={loaded.reload}
         >

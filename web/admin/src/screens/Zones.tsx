@@ -28,10 +28,11 @@ import {
 import type { Route } from "../router";
 import { call, canChange, get } from "../session";
 import type { Unit, Zone, ZoneSummary } from "../types";
-import { count } from "../format";
+import { addDays, count, today } from "../format";
 import {
   ActionForm,
   allPages,
+  checkRange,
   ConfirmButton,
   DeleteButton,
   deleteColumn,
@@ -108,10 +109,17 @@ interface Assignment {
 }
 
 /** Field duties with their employees by name (read once per unit or NIP, not per row: `employeeNames`) and the
- * letter as admins know it ("Dari pengajuan pegawai" for one made by approving a request). */
+ * letter as admins know it ("Dari pengajuan pegawai" for one made by approving a request). Those overlapping the
+ * dates shown, by default the API's own 30 days either side of today, said in the filter: a letter for a trip in
+ * six weeks is found by moving "Sampai", not missing from a list that does not say where it ends. */
 function Assignments() {
   const { session, units } = useConsole();
-  const loaded = useLoad((signal) => allPages<Assignment>("/v1/admin/assignments", {}, signal), "assignments");
+  const [from, setFrom] = useState(() => addDays(today(), -30));
+  const [to, setTo] = useState(() => addDays(today(), 30));
+  const loaded = useLoad(
+    (signal) => checkRange(from, to).then(() => allPages<Assignment>("/v1/admin/assignments", { from, to }, signal)),
+    `assignments|${from}|${to}`,
+  );
   const letters = loaded.data ?? [];
   const everyone = [...new Set(letters.flatMap((a) => a.nips))].sort().join(",");
   const people = useLoad((signal) => (letters.length ? employeeNames(letters, units, signal) : Promise.resolve(new Map<string, string>())), `names|${everyone}|${String(units.length)}`);
@@ -152,6 +160,10 @@ function Assignments() {
   return (
     <section class="panel">
       <h2>Dinas luar</h2>
+      <div class="filters">
+        <Field label="Dari" type="date" value={from} onInput={setFrom} />
+        <Field label="Sampai" type="date" value={to} onInput={setTo} />
+      </div>
       <ErrorLine message={loaded.error ?? action.error} />
       {people.error ? <p class="hint">Nama pegawai tidak dapat dimuat ({people.error}); NIP-nya ditampilkan.</p> : null}
       <Done message={action.done} />
