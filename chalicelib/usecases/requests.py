@@ -865,11 +865,18 @@ def _effect(
         letter = Assignment("", "", frozenset({r.nip}), r.start_date, r.end_date,
                             body.letter_no or f"PENGAJUAN {r.request_id}", r.reason)  # fmt: skip
         leftover = zones.assignment_id_for(source)
-        if zones.recorded_differently(leftover, letter, body, settings):  # a failed try's other letter or area
+        # a failed try's other letter or area, when this try names its own: one that names neither (the console's
+        # "Selesaikan Persetujuan": the decision alone) finishes with the letter and area the first try stored
+        if _names_letter(body) and zones.recorded_differently(leftover, letter, body, settings):
             zones.cancel_assignment(principal, leftover, settings, now)  # taken back: this one takes the next id
         units = {r.nip: r.unor_id}
         return zones.record_field_duty(principal, letter, units, body, settings, source=source).assignment_id
     return _correction(principal, r, employee, settings, now)
+
+
+def _names_letter(body: RequestDecisionRequest) -> bool:
+    """Whether a field duty's approval names its letter's number or an area."""
+    return body.letter_no is not None or bool(body.shape_spec())
 
 
 def _source(r: EmployeeRequest) -> str:

@@ -272,6 +272,29 @@ def test_a_field_duty_approved_again_with_another_area_grants_that_area(
     assert created == [approved.result_id]
 
 
+def test_a_field_duty_approval_left_unfinished_is_finished_with_its_letter_and_area(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Asep's field-duty request approved with letter 800/7 and the survey site as its area, while storage
+    # failed as the letter was named and again as the approval was undone: approved, its letter stored
+    duty = file(settings, new("DL", "2026-03-10"))
+    with (
+        failing(monkeypatch, runtime.requests(), "set_result"),
+        failing(monkeypatch, runtime.requests(), "reopen"),
+        pytest.raises(UnavailableError),
+    ):
+        approve(duty, settings, circle=CIRCLE, letter_no="800/7")
+    assert status_of(duty) == "approved"
+    # WHEN an admin finishes it two minutes on with the decision alone (the console's "Selesaikan Persetujuan")
+    finished = approve_later(duty, settings, who=SUPER)
+    # THEN the letter that counts is still 800/7 with its area: not a letter "PENGAJUAN r-..." without one, which
+    # would leave Asep refused at the site he was sent to
+    letters = zones.list_assignments(SUPER, PeriodQuery(), settings, NOW).items
+    assert [(a.assignment_id, a.letter_no) for a in letters] == [(finished.result_id, "800/7")]
+    zone = runtime.zones().get_zone(letters[0].zone_id or "")
+    assert zone is not None and zone.geometry["circle"]["lat"] == CIRCLE["lat"]
+
+
 def test_a_correction_whose_answer_was_lost_is_written_once(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
