@@ -359,6 +359,38 @@ def test_a_late_arrival_is_kept_on_the_phone_so_without_signal_home_offers_the_c
     phone.assert_clean()
 
 
+def test_a_check_in_recorded_while_the_day_is_unread_is_kept_on_the_phone_for_that_day(
+    browser: Any, stack: StackUrls, admin: ApiClient
+) -> None:
+    # GIVEN a phone whose last read of the day was yesterday's, and a link on which the read of today gets no answer
+    # (GET /v1/me times out) while the check-in itself goes through
+    _, phone = activated_phone(browser, stack, admin)
+    page = phone.page
+    yesterday = (datetime.now(JAKARTA).date() - timedelta(days=1)).isoformat()
+    page.evaluate(
+        """day => { const p = JSON.parse(localStorage.getItem("smart.profile"));
+        p.today = { date: day, schedule: { start: "07:30", end: "16:00" } };
+        localStorage.setItem("smart.profile", JSON.stringify(p)); }""",
+        yesterday,
+    )
+    page.route("**/v1/me", lambda route: route.abort("timedout"))
+    page.reload()
+    expect(page.get_by_text("Tanpa sinyal: menampilkan data terakhir di ponsel.")).to_be_visible()
+    # WHEN she checks in and SMART records it
+    page.get_by_role("button", name="Absen Masuk").click()
+    answer = take(phone)
+    assert answer.get("status") in ("accepted", "review"), answer
+    page.get_by_role("button", name="Kembali ke Beranda").click()
+    # THEN Home, its read failing again, keeps her arrival: "Absen Pulang" is offered, not "Absen Masuk" (tapped at
+    # 16:00, it would be an arrival SMART refuses as already recorded, and the day would have no check-out)
+    expect(page.get_by_text("Tanpa sinyal: menampilkan data terakhir di ponsel.")).to_be_visible()
+    expect(page.get_by_text("Sudah absen masuk")).to_be_visible()
+    expect(page.get_by_role("button", name="Absen Pulang")).to_be_visible()
+    expect(page.get_by_role("button", name="Absen Masuk")).to_have_count(0)
+    page.unroute("**/v1/me")
+    phone.assert_clean()
+
+
 def test_offline_capture_waits_on_the_phone_and_is_sent_once_when_signal_returns(
     browser: Any, stack: StackUrls, admin: ApiClient
 ) -> None:

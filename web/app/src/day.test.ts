@@ -393,7 +393,19 @@ describe("the day kept on the phone after a live check-in", () => {
     expect(withCheckin(first, { ...answer("in", wib("2026-12-04", "07:40")), event_id: "again" })).toBe(first);
     const early = answer("in", wib("2026-12-04", "05:10"), { category: "TL4" });
     expect(withCheckin(profile(day), early).today.check_in).toBeUndefined();
-    expect(withCheckin(profile(day), answer("in", wib("2026-12-05", "07:12")))).toEqual(profile(day));
+    expect(withCheckin(profile(day), answer("in", wib("2026-12-03", "07:12")))).toEqual(profile(day));
+  });
+
+  it("starts the answer's date when the phone kept only an earlier day (its read of today got no answer)", () => {
+    const arrived = withCheckin(profile(day), answer("in", wib("2026-12-05", "07:12")));
+    expect(arrived.today).toMatchObject({ date: "2026-12-05", partial: true, checked_in: true });
+    expect(arrived.today.check_in?.event_id).toBe("e-in");
+    const marks: Marks = { check_in: arrived.today.check_in ?? null, check_out: null };
+    expect(nextKind(marks, nothingWaits)).toBe("out");
+    expect(statusText(arrived.today, marks, nothingWaits)).toBe("Sudah absen masuk 07.12");
+    expect(scheduleText(arrived.today)).toBe("Belum diketahui (tanpa sinyal)");
+    const before = withCheckin(profile(day), answer("in", wib("2026-12-05", "05:10"), { category: "TL4" }));
+    expect(statusText(before.today, NONE, nothingWaits)).toBe("Belum absen masuk");
   });
 
   it("counts a night shift's check-out in the morning after for its night", () => {

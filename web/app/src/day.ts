@@ -123,7 +123,7 @@ export function statusText(
   }
   if (marks.check_in) return `Sudah absen masuk ${clockOf(marks.check_in.attendance_time)}`.trim();
   if (waitingKind("in")) return "Absen masuk tersimpan di ponsel, menunggu sinyal";
-  if (!today) return "Belum absen masuk";
+  if (!today || today.partial) return "Belum absen masuk";
   if (today.checked_in) return "Sudah absen masuk";
   if (!today.schedule) return "Tidak ada jadwal kerja hari ini";
   if (today.field_duty) return "Belum absen masuk (dinas luar)";
@@ -161,9 +161,17 @@ export function windowTurnsAt(today: Today | null, now: Date): Date | null {
   return edges.find((at): at is Date => at !== null && at > now) ?? null;
 }
 
-/** The day's working hours; `today` null: unknown offline on a day the phone has no profile of. */
+/** The day of `at`'s date when it comes after the cached day `kept` (a check-in SMART recorded while the phone's
+ * read of the new day got no answer): only its marks are known. Null otherwise. */
+function laterDay(kept: Today, at: Date): Today | null {
+  const date = localDay(at);
+  return date > kept.date ? { date, schedule: null, partial: true } : null;
+}
+
+/** The day's working hours; `today` null: unknown offline on a day the phone has no profile of, nor are they of a
+ * day the phone knows only from SMART's answers (`partial`). */
 export function scheduleText(today: Today | null): string {
-  if (!today) return "Belum diketahui (tanpa sinyal)";
+  if (!today || today.partial) return "Belum diketahui (tanpa sinyal)";
   return today.schedule ? `${today.schedule.start}–${today.schedule.end}` : "Tidak ada jadwal";
 }
 
@@ -179,15 +187,17 @@ export function dayFailure(exc: unknown): DayFailure {
   return { kind: "refused", message: messageOf(exc) };
 }
 
-/** The profile kept on the phone once SMART recorded a live check-in (`answer`) of its working day: that day's
- * mark set, so that Home, shown at once from the phone's copy (and kept while the signal is gone), offers the next
- * button before its read of the day comes back. A late arrival is the day's arrival; one SMART answered outside the
- * day's hours is left out (made before check-in opens, it is made again; the read of the day tells). A check-out
- * is set as GET /v1/me sets it, one after the window closed too (named so by `statusText`). Another day's answer
- * changes nothing. */
+/** The profile kept on the phone once SMART recorded a live check-in (`answer`): its working day's mark set, so that
+ * Home, shown at once from the phone's copy (and kept while the signal is gone), offers the next button before its
+ * read of the day comes back. A late arrival is the day's arrival; one SMART answered outside the day's hours is
+ * left out (made before check-in opens, it is made again; the read of the day tells). A check-out is set as
+ * GET /v1/me sets it, one after the window closed too (named so by `statusText`). An answer of a later date than the
+ * copy's day (its read of today never came back) starts that date's day, its hours unknown (`Today.partial`); an
+ * earlier date's changes nothing. */
 export function withCheckin(profile: Profile, answer: CheckinAnswer): Profile {
-  const today = profile.today;
-  if (!within(new Date(answer.attendance_time), today)) return profile;
+  const at = new Date(answer.attendance_time);
+  const today = within(at, profile.today) ? profile.today : laterDay(profile.today, at);
+  if (!today) return profile;
   const mark: AttendanceEvent = {
     event_id: answer.event_id,
     type: answer.type,
@@ -198,6 +208,6 @@ export function withCheckin(profile: Profile, answer: CheckinAnswer): Profile {
     category: answer.category,
   };
   if (answer.type === "out") return { ...profile, today: { ...today, check_out: mark } };
-  if (outsideHours(answer) || today.check_in) return profile;
+  if (outsideHours(answer) || today.check_in) return today === profile.today ? profile : { ...profile, today };
   return { ...profile, today: { ...today, check_in: mark, checked_in: true } };
 }

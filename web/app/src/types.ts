@@ -38,6 +38,9 @@ export interface Today {
   // Self-service additions of API.md (second wave): read when the API sends them.
   check_in?: AttendanceEvent | null;
   check_out?: AttendanceEvent | null;
+  /** The phone's own: a day started from a check-in's answer while GET /v1/me gave none (day.withCheckin): its
+   * marks alone are known, not its hours. */
+  partial?: boolean;
   status?: string | null;
 }
 
