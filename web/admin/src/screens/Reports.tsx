@@ -64,6 +64,8 @@ async function unitDay(date: string, unit: string, signal: AbortSignal): Promise
 interface MonthlyRow {
   nip: string;
   nama: string;
+  /** With "Semua unit", an employee who moved during the month has a row in each unit: the key is unit and NIP. */
+  unor_id: string;
   unor_nama: string;
   counts: Record<string, number>;
   working_days: number;
@@ -333,7 +335,7 @@ export function Recaps(_: { route: Route }) {
             </button>
           </div>
         )}
-        <Table caption={`Rekap bulanan ${month}`} rows={monthly.data?.rows ?? []} loading={monthly.loading} empty={monthShown ? NO_ROWS : NO_UNIT} columns={monthlyColumns} rowKey={(r) => r.nip} />
+        <Table caption={`Rekap bulanan ${month}`} rows={monthly.data?.rows ?? []} loading={monthly.loading} empty={monthShown ? NO_ROWS : NO_UNIT} columns={monthlyColumns} rowKey={(r) => `${r.unor_id}|${r.nip}`} />
       </section>
       <Outcome action={action} />
     </Screen>
