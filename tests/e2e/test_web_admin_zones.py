@@ -157,3 +157,25 @@ def test_field_duties_show_the_employees_names_and_a_readable_letter(world: Worl
     page.get_by_label("Sampai").fill(later)
     expect(table.get_by_role("row").filter(has_text=f"{letter}/2")).to_have_count(1)
     d.assert_clean()
+
+
+def test_a_zone_name_written_as_markup_is_shown_as_text_on_the_map(world: World, desk: Callable[..., Desk]) -> None:
+    # GIVEN a zone whose name is markup (a zone name, or a letter number in a letter area's name, is typed by an
+    # admin: Leaflet would put a string tooltip in as HTML)
+    name = f"<b>Taman</b> <img src=x> {secrets.token_hex(2).upper()}"
+    circle = {"lat": CENTRE[0] + 0.003, "lon": CENTRE[1], "radius_m": 60}
+    made = _expect(world.admin.post("/v1/admin/zones", {"name": name, "circle": circle}), 201, "zone")
+    try:
+        d = desk(admin="bootstrap")
+        page = d.page
+        d.open("Zona")
+        page.get_by_role("row").filter(has_text=name).get_by_role("button", name="Lihat").click()
+        # WHEN the pointer rests on the zone shown (drawn last, over the others)
+        page.locator(".leaflet-overlay-pane path.leaflet-interactive").last.hover(force=True)
+        # THEN its tooltip reads the name as written, with no element made of it
+        tooltip = page.locator(".leaflet-tooltip")
+        expect(tooltip).to_have_text(name)
+        expect(tooltip.locator("b, img")).to_have_count(0)
+        d.assert_clean()
+    finally:
+        _expect(world.admin.request("DELETE", f"/v1/admin/zones/{made['zone_id']}"), 200, "zone deleted")

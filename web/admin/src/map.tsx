@@ -80,6 +80,15 @@ export function centreOf(g: Geometry): L.LatLng | null {
   return null;
 }
 
+/** `layer` with a tooltip of plain text. Leaflet puts a string tooltip in as HTML, and what the console names on a
+ * map is data: zone names and letter numbers typed by admins ("Dinas luar <img …>"), unit names from SIMPEG. */
+export function textTooltip<T extends L.Layer>(layer: T, text: string): T {
+  const node = document.createElement("span");
+  node.textContent = text;
+  layer.bindTooltip(node);
+  return layer;
+}
+
 export const ZONE_STYLE: L.PathOptions = { color: "#0b5d3b", weight: 2, fillOpacity: 0.15 };
 
 export { L };

@@ -6,7 +6,7 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { useConsole, unitOptions } from "../context";
-import { L, MapView, shapeOf, ZONE_STYLE } from "../map";
+import { L, MapView, shapeOf, textTooltip, ZONE_STYLE } from "../map";
 import { useFreshLinks } from "../links";
 import { zonesOf } from "../zones";
 import { REFUSAL_CODES, reasonName, reasonWithCode } from "../../../shared/reasons";
@@ -49,7 +49,7 @@ function EvidenceMap({ item }: { item: Evidence }) {
       draw={(_m, g) => {
         for (const z of zones) {
           const shape = shapeOf(z.geometry, ZONE_STYLE);
-          if (shape) g.addLayer(shape.bindTooltip(z.name));
+          if (shape) g.addLayer(textTooltip(shape, z.name));
         }
         if (typeof lat === "number" && typeof lon === "number") {
           if (item.accuracy_m) g.addLayer(L.circle([lat, lon], { radius: item.accuracy_m, color: "#1d4ed8", weight: 1, fillOpacity: 0.1 }));

@@ -7,7 +7,7 @@ import { useEffect, useState } from "preact/hooks";
 import { ApiError } from "../../../shared/api";
 import { useConsole } from "../context";
 import { useLive, type LiveState } from "../live";
-import { centreOf, L, MapView, shapeOf, ZONE_STYLE } from "../map";
+import { centreOf, L, MapView, shapeOf, textTooltip, ZONE_STYLE } from "../map";
 import { holidayNote, markerColour, notRecappedNote, refreshError, refreshLine, REFRESH_S, ringOffsets, spots } from "../monitorView";
 import { zonesByUnit } from "../zones";
 import { href, type Route } from "../router";
@@ -136,7 +136,7 @@ function unitMarker(u: UnitSummary, at: L.LatLng): L.CircleMarker {
   const colour = markerColour(u.counts, u.employee_count);
   const marker = L.circleMarker(at, { radius: 9, color: colour, fillColor: colour, fillOpacity: 0.8 });
   const text = unitTooltip(u, seen);
-  marker.bindTooltip(text);
+  textTooltip(marker, text);
   const open = (): void => {
     location.hash = href(["pemantauan", u.unor_id]);
   };

@@ -10,7 +10,7 @@ import { polygonToCellsExperimental, POLYGON_TO_CELLS_FLAGS, cellToBoundary, unc
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { ApiError, UserMessage } from "../../../shared/api";
 import { useConsole, unitOptions } from "../context";
-import { L, MapView, shapeOf, ZONE_STYLE } from "../map";
+import { L, MapView, shapeOf, textTooltip, ZONE_STYLE } from "../map";
 import {
   allZones,
   coordinateText,
@@ -452,12 +452,12 @@ export function Zones(_: { route: Route }) {
     for (const z of zones) {
       if (z.zone_id === shown?.zone_id) continue;
       const s = shapeOf(z.geometry, { ...ZONE_STYLE, color: "#64748b", fillOpacity: 0.08 });
-      if (s) g.addLayer(s.bindTooltip(z.name));
+      if (s) g.addLayer(textTooltip(s, z.name));
     }
     if (shown) {
       const s = shapeOf(shown.geometry, ZONE_STYLE);
       if (s) {
-        g.addLayer(s.bindTooltip(shown.name));
+        g.addLayer(textTooltip(s, shown.name));
         if (mode === "none" && (s instanceof L.Polygon || s instanceof L.Circle)) m.fitBounds(s.getBounds(), { maxZoom: 18, animate: false });
       }
     }
