@@ -281,14 +281,15 @@ def _audit_days(principal: Principal, punches: Sequence[Event]) -> None:
 
 
 def _unit_days(batch: _Batch) -> set[tuple[str, date]]:
-    """The unit-days of the file's accepted punches, new or imported before, and the day before each (a night
-    shift's morning punch ends the shift of the evening before): a file imported again re-runs its recapped
-    days too (a retry after a failure half-way re-judges what the first attempt did not)."""
+    """The unit-days of the file's accepted punches, new or imported before, and the days either side of each (a
+    night shift's morning punch ends the shift of the evening before; a punch at 23:50 begins a shift from
+    midnight, the day after's, decision 294): a file imported again re-runs its recapped days too (a retry after
+    a failure half-way re-judges what the first attempt did not)."""
     return {
-        (unit, at.date() - timedelta(days=back))  # `at` is in the regency's zone
+        (unit, at.date() + timedelta(days=shift))  # `at` is in the regency's zone
         for punches in batch.per_nip.values()
         for _, at, unit in punches
-        for back in (0, 1)
+        for shift in (-1, 0, 1)
     }
 
 

@@ -691,12 +691,13 @@ def _name(r: EmployeeRequest, result_id: str, audit: AuditBatch) -> None:
 
 
 def _rerun_days_of(r: EmployeeRequest, settings: Settings, now: datetime) -> list[str]:
-    """Re-run the recapped days the request's effect changes: its dates, and for a KOREKSI the day before too
-    (a morning check-out may count for the night shift begun that day)."""
-    start = date.fromisoformat(r.start_date)
-    days = DateRange(start, date.fromisoformat(r.end_date)).days()
+    """Re-run the recapped days the request's effect changes: its dates, and for a KOREKSI the days either side
+    too (a morning check-out may count for the night shift begun the day before; an arrival at 23:45 for a shift
+    from midnight counts for the day after, decision 294)."""
+    start, end = date.fromisoformat(r.start_date), date.fromisoformat(r.end_date)
+    days = DateRange(start, end).days()
     if r.type == "KOREKSI":
-        days = [start - timedelta(days=1), *days]
+        days = [start - timedelta(days=1), *days, end + timedelta(days=1)]
     return rejudge.rerun_recapped(r.nip, days, settings, now)
 
 

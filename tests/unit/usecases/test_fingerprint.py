@@ -87,6 +87,22 @@ def test_a_departure_pressed_twice_counts_its_last_press(unit: Repositories) -> 
     assert (again.imported, again.duplicates) == (0, 7)
 
 
+def test_a_punch_before_midnight_imported_late_re_judges_the_shift_from_midnight_it_begins(
+    unit: Repositories,
+) -> None:
+    # GIVEN Nina rostered on Tuesday 00:00-08:00; Tuesday's file (her 08:05 departure) imported and recapped: her
+    # arrival missing (TL4)
+    unit.calendar.put_shifts(N, "U1", {MONDAY + timedelta(days=1): WorkHours(time(0, 0), time(8, 0))}, "admin")
+    import_file(attlog((N, "2026-11-03 08:05:00")))
+    tuesday = runtime.statuses().employee_status(N, MONDAY + timedelta(days=1))
+    assert tuesday is not None and tuesday[1].status.status.startswith("TL")
+    # WHEN Monday's file comes later, with her 23:50 arrival (Tuesday's shift: decision 294)
+    result = import_file(attlog((N, "2026-11-02 23:50:00")))
+    # THEN Tuesday is judged again with it: present, no deduction (it was left TL4 at 1.5 %)
+    assert "2026-11-03" in result.recapped
+    assert stored(N, MONDAY + timedelta(days=1)) == ("H", 0)
+
+
 def test_an_arrival_pressed_twice_counts_its_first_press_and_is_not_a_departure(unit: Repositories) -> None:
     # GIVEN Asep presses twice on arrival (07:29:50, 07:31:10) and once on leaving (16:05)
     raw = attlog((A, "2026-11-02 07:29:50"), (A, "2026-11-02 07:31:10"), (A, "2026-11-02 16:05:00"))
@@ -253,8 +269,9 @@ def test_a_retry_after_a_failed_re_run_judges_the_days_and_the_audit_names_whose
     assert stored(A, MONDAY) == ("TK", None)
     # AND the admin uploads the same file again
     again = import_file(MONDAY_LOG)
-    # THEN the retry imports nothing new, judges Monday again (H) and the log names Asep and the date
-    assert (again.imported, again.duplicates, again.recapped) == (0, 2, ["2026-11-02"])
+    # THEN the retry imports nothing new, judges Monday again (H), and Tuesday (recapped already: a punch late on
+    # Monday could begin a shift from midnight), and the log names Asep and the date
+    assert (again.imported, again.duplicates, again.recapped) == (0, 2, ["2026-11-02", "2026-11-03"])
     assert stored(A, MONDAY) == ("H", 0)
     assert punch_audit(audited) == [(A, ["2026-11-02"])]
 

@@ -51,6 +51,7 @@ from chalicelib.usecases.schemas.requests import (
 from chalicelib.usecases.schemas.zones import AssignmentRequest
 
 from .admin_fixtures import AUDIT_START, AuditTrail, audited, settings
+from .test_recaps import check
 
 __all__ = ["audited", "settings"]  # the shared fixtures this module uses
 
@@ -335,6 +336,26 @@ def test_a_correction_of_a_day_before_a_move_is_recorded_and_judged_in_the_unit_
     assert runtime.events().events_of_unit_day("U2", "2026-03-10") == []
     stored = repos.statuses.employee_status(NIP, date(2026, 3, 10))
     assert stored is not None and stored[0] == "U1" and stored[1].status.status != "TK"
+
+
+def test_a_corrected_arrival_before_midnight_re_judges_the_shift_from_midnight_it_begins(
+    settings: Settings, repos: Repositories
+) -> None:
+    # GIVEN Asep rostered on Sunday 8 March 00:00-08:00; his 08:05 check-out recorded, his 23:45 arrival the
+    # evening before lost; Sunday recapped without it (TL4)
+    saturday, sunday = date(2026, 3, 7), date(2026, 3, 8)
+    roster = ShiftsRequest.model_validate({"shifts": {sunday.isoformat(): {"start": "00:00", "end": "08:00"}}})
+    cal.set_shifts(SUPER, NIP, roster, settings, datetime(2026, 3, 7, 1, 0, tzinfo=UTC))
+    check(repos, NIP, "out", datetime(2026, 3, 8, 1, 5, tzinfo=UTC))
+    recaps.run_daily_recap(sunday, settings, ["U1"])
+    before = repos.statuses.employee_status(NIP, sunday)
+    assert before is not None and before[1].status.status == "TL4"
+    # WHEN his correction of the arrival, Saturday 23:45, is approved on Wednesday
+    decision = approve(file(settings, new("KOREKSI", saturday.isoformat(), time="23:45", event_type="in")), settings)
+    # THEN Sunday, the shift it begins (decision 294), is judged again: present, no deduction
+    assert sunday.isoformat() in decision.recapped
+    after = repos.statuses.employee_status(NIP, sunday)
+    assert after is not None and after[1].status.status == "H"
 
 
 def correction(day: str, at: str = "07:30", kind: str = "in") -> NewRequest:
