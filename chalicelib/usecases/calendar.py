@@ -438,7 +438,11 @@ def _ramadan_fields(year: int, period: DateRange) -> dict[str, object]:
 
 def add_leave(actor: Principal, body: LeaveRequest, settings: Settings, now: datetime) -> Leave:
     """Record a leave; its recapped past days are judged again (a sick note brought in after the days)."""
-    employee, leave_id = record_leave(actor, body, source=f"admin#{body.model_dump_json()}", tz=settings.tz)
+    employee = employee_to_change(actor, body.nip)
+    unit = movers.entered_under(employee, body.start_date, settings)
+    movers.require_entry(actor, employee, unit, (body.start_date, body.end_date), settings.tz)
+    source = f"admin#{body.model_dump_json()}"
+    _, leave_id = record_leave(actor, body, source=source, tz=settings.tz, placed=(employee, unit))
     days = DateRange(body.start_date, body.end_date).days()
     return Leave.model_validate(
         {
@@ -453,20 +457,20 @@ def add_leave(actor: Principal, body: LeaveRequest, settings: Settings, now: dat
 
 
 def record_leave(
-    actor: Principal, body: LeaveRequest, *, source: str, tz: tzinfo, placed: tuple[Employee, str] | None = None
+    actor: Principal, body: LeaveRequest, *, source: str, tz: tzinfo, placed: tuple[Employee, str]
 ) -> tuple[Employee, str]:
     """Store a leave (the caller judges its recapped days again): the employee and the leave's id.
 
-    The id derives from `source` (what is being recorded: an admin's leave, a request's approval), so a retry
-    after a failure finds the leave its first try stored, not a second one (`leave_id_for`). An admin's leave is
-    entered under the employee's unit, which must be theirs. A request's approval passes `placed`: the employee
-    and the request's unit, whose days' admin the caller was found to be (`movers`), so a permit for a day
-    before a move stays the old unit's. Its audit entry (`leave.add`) is written in the leave's own transaction: a
-    leave is never stored unnamed, and a retry that finds it stored names it no second time. A leave overlapping
-    another of the employee's answers 409 with nothing stored (`_refuse_overlap`); one reaching a day on or after
-    the employee's SIMPEG deactivation, 403 ACCOUNT_INACTIVE (`require_judged`: a leaver's last days are entered
-    as anyone's)."""
-    employee, unit = placed or _in_own_unit(employee_to_change(actor, body.nip))
+    The id derives from `source` (what is being recorded: an admin's leave, a request's approval), so a retry after
+    a failure finds the leave its first try stored, not a second one (`leave_id_for`). `placed`: the employee and
+    the unit the leave is entered under, whose days' admin the caller was found to be (`movers`): an admin's leave,
+    under the unit of its first day (`movers.entered_under`); a request's approval, under the request's unit, so a
+    permit for a day before a move stays the old unit's. Its audit entry (`leave.add`) is written in the leave's own
+    transaction: a leave is never stored unnamed, and a retry that finds it stored names it no second time. A leave
+    overlapping another of the employee's answers 409 with nothing stored (`_refuse_overlap`); one reaching a day on
+    or after the employee's SIMPEG deactivation, 403 ACCOUNT_INACTIVE (`require_judged`: a leaver's last days are
+    entered as anyone's)."""
+    employee, unit = placed
     kind = LeaveKind.from_api(body.type)
     start, end = body.start_date, body.end_date
     if end < start or (end - start).days > MAX_LEAVE_DAYS:
@@ -527,10 +531,6 @@ def _leave_turn(nip: str) -> Iterator[None]:
         yield
     finally:
         turns.give_back(scope, claim.claim_id)
-
-
-def _in_own_unit(employee: Employee) -> tuple[Employee, str]:
-    return employee, employee.unor_id
 
 
 def leave_id_for(source: str, *, made: bool = False) -> str:

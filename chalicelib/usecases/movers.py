@@ -7,8 +7,11 @@ of the recaps, decision 120) are the current unit's; the days before the move st
 leave the old school entered for weeks after the move is the new school's to see and cancel, a letter of a day
 the employee spent at the old school stays the old school's, and a record across the move is both units': each
 lists it, and only an admin of both (a super admin) cancels it, as API.md has no partial cancellation and a
-letter naming employees of two units already needs an admin of both. A record the new unit entered for days
-before the move is its own (it could enter it: decision 120). Without a recorded move, the record's unit alone.
+letter naming employees of two units already needs an admin of both. A record of days before the move is entered
+under the unit that judged them (`entered_under`): an employee's request for a day at the old school is the old
+school's to decide, and an admin of the new school alone enters no leave or letter for such days (decision 494;
+before it, the new unit could, and the old unit neither listed nor cancelled what changed its report). Without a
+recorded move, the record's unit alone.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from chalicelib import runtime
 from chalicelib.domain.calendar import MAX_LEAVE_DAYS
 from chalicelib.domain.people import Employee, Principal, recorded_day
 from chalicelib.errors import NotFoundError
+from chalicelib.settings import Settings
 from chalicelib.usecases import access, recaps
 
 
@@ -64,6 +68,25 @@ def owners_of(employee: Employee | None, record: Kept, tz: tzinfo) -> frozenset[
 def record_owners(record: Kept, tz: tzinfo) -> frozenset[str]:
     """`owners_of` the record, its employee read."""
     return owners_of(runtime.people().get_employee(record.nip), record, tz)
+
+
+def entered_under(employee: Employee, start: date, settings: Settings) -> str:
+    """The unit a record of the employee's days from `start` is entered under: the unit that judged `start`
+    (`recaps.unit_on`: the old unit for a day before a recorded move, its current one otherwise)."""
+    return recaps.unit_on(employee, start, settings)
+
+
+def require_entry(actor: Principal, employee: Employee, unit: str, days: tuple[date, date], tz: tzinfo) -> None:
+    """403 unless the caller is admin of every unit whose days a record of `employee` entered under `unit` (the
+    unit of its first day, `entered_under`) covers (`owners`): a new school's admin alone enters no leave or letter
+    for the days the employee spent at the old one, which that school's report counts. Days before the move that
+    no unit judged (`entered_under` found no stored day: the current unit) are a super admin's to enter."""
+    moved = recorded_day(employee.unit_since, tz)
+    if moved is not None and days[0] < moved and unit == employee.unor_id:
+        access.require_super_admin(actor)
+    first, last = (day.isoformat() for day in days)
+    for owner in sorted(owners(unit, first, last, employee.unor_id, moved)):
+        access.require_unit_scope(actor, owner)
 
 
 def require_owner(actor: Principal, units: Collection[str], not_found: NotFoundError) -> None:

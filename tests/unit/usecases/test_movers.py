@@ -196,3 +196,57 @@ def test_an_approved_request_after_the_move_is_the_new_units_to_revoke(
         requests.revoke(U2_ADMIN, earlier, note, settings, NOW)
     assert requests.revoke(U2_ADMIN, later, note, settings, NOW).status == "revoked"
     assert requests.revoke(U1_ADMIN, earlier, note, settings, NOW).status == "revoked"
+
+
+def absent_at_u1_then_moved(repos: Repositories, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> date:
+    """Asep absent on Monday 2 March in U1 (recapped TK), then moved to U2 on the 11th: that Monday."""
+    monday = date(2026, 3, 2)
+    recaps.run_daily_recap(monday, settings, ["U1"])
+    assert status_on(repos, monday) == ("U1", "TK")
+    move_asep(repos, monkeypatch)
+    return monday
+
+
+def status_on(repos: Repositories, day: date) -> tuple[str, str] | None:
+    stored = repos.statuses.employee_status(ASEP, day)
+    return (stored[0], stored[1].status.status) if stored else None
+
+
+def test_the_new_unit_s_admin_alone_excuses_no_day_the_mover_spent_at_the_old_unit(
+    repos: Repositories, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Asep's unexcused absence at U1, then his move to U2
+    monday = absent_at_u1_then_moved(repos, settings, monkeypatch)
+    sick = LeaveRequest.model_validate({"nip": ASEP, "type": "SAKIT", "start_date": "2026-03-02",
+                                        "end_date": "2026-03-02", "reason": "Sakit"})  # fmt: skip
+    duty = AssignmentRequest.model_validate({"nips": [ASEP], "start_date": "2026-03-02", "end_date": "2026-03-02",
+                                             "letter_no": "ST/9", "reason": "Rapat"})  # fmt: skip
+    # WHEN U2's admin records a sick leave, or a field-duty letter, for that Monday, THEN 403: U1's report counts it,
+    # and U1's admin would neither list nor cancel it
+    with pytest.raises(ForbiddenError):
+        cal.add_leave(U2_ADMIN, sick, settings, NOW)
+    with pytest.raises(ForbiddenError):
+        zones.create_assignment(U2_ADMIN, duty, settings, NOW)
+    assert status_on(repos, monday) == ("U1", "TK")
+    assert leaves_of(U1_ADMIN, settings) == leaves_of(U2_ADMIN, settings) == []
+    # AND BKPSDM may: the leave is entered under U1, listed there, and U1's Monday judged again with it
+    leave_id = cal.add_leave(SUPER, sick, settings, NOW).leave_id
+    assert leaves_of(U1_ADMIN, settings) == [(leave_id, "U1")]
+    assert status_on(repos, monday) == ("U1", "S")
+
+
+def test_a_request_for_a_day_before_the_move_is_the_old_unit_s_to_decide(
+    repos: Repositories, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Asep's unexcused absence at U1, then his move to U2
+    monday = absent_at_u1_then_moved(repos, settings, monkeypatch)
+    # WHEN he files a sick note for that Monday from U2, THEN it is U1's: listed there, not in U2
+    sick = file(settings, new("SAKIT", "2026-03-02"))
+    pending = AdminRequestsQuery(status="pending")
+    assert [r.request_id for r in requests.list_requests(U1_ADMIN, pending, settings, NOW).items] == [sick]
+    assert requests.list_requests(U2_ADMIN, pending, settings, NOW).items == []
+    # AND U2's admin cannot approve it (404, as another unit's); U1's admin decides, and U1's Monday follows
+    with pytest.raises(NotFoundError):
+        approve(sick, settings, who=U2_ADMIN)
+    assert approve(sick, settings, who=U1_ADMIN).status == "approved"
+    assert status_on(repos, monday) == ("U1", "S")

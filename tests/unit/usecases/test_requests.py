@@ -326,9 +326,12 @@ def test_a_correction_of_a_day_before_a_move_is_recorded_and_judged_in_the_unit_
     recaps.run_daily_recap(date(2026, 3, 10), settings, ["U1"])
     monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: NOW)
     repos.people.put_employee(Employee(NIP, "Asep", "U2"))
-    # WHEN he asks, from U2, to correct his arrival that Tuesday and U2's admin approves
+    # WHEN he asks, from U2, to correct his arrival that Tuesday: the request is U1's, whose day it is (U2's admin
+    # neither sees nor decides it: decision 494), and U1's admin approves
     request_id = file(settings, new("KOREKSI", "2026-03-10", time="07:25", event_type="in"))
-    decision = approve(request_id, settings, who=U2_ADMIN)
+    with pytest.raises(NotFoundError):
+        approve(request_id, settings, who=U2_ADMIN)
+    decision = approve(request_id, settings, who=U1_ADMIN)
     # THEN the corrected arrival is U1's event, and U1's Tuesday is judged again with it (no longer absent)
     assert decision.recapped == ["2026-03-10"]
     [event] = runtime.events().events_of_unit_day("U1", "2026-03-10")
@@ -654,7 +657,7 @@ def test_a_leave_or_letter_cancelled_from_its_own_list_takes_its_request_back(
     permit, duty, kept = (file(settings, new(kind, day)) for kind, day in days.items())
     leave_id, letter_id, _ = (approve(r, settings).result_id for r in (permit, duty, kept))
     sick = {"nip": NIP, "type": "SAKIT", "start_date": "2026-03-12", "end_date": "2026-03-12", "reason": "Flu"}
-    _, plain = cal.record_leave(U1_ADMIN, LeaveRequest.model_validate(sick), source="test", tz=settings.tz)
+    plain = cal.add_leave(U1_ADMIN, LeaveRequest.model_validate(sick), settings, NOW).leave_id
 
     def mine() -> dict[str, tuple[str, str | None, str | None]]:
         items = requests.my_requests(ME, MyRequestsQuery(), settings).items
