@@ -49,10 +49,12 @@ class DayPlan:
 
     def at_clock(self, clock: time, rules: RuleTable) -> datetime:
         """The UTC instant a clock time of this day names (a time correction's): on the day's date, or on the
-        next one when only that falls in the day's window (a night shift's 07:00 check-out)."""
+        next one, or the one before, when only that falls in the day's window (a night shift's 07:00 check-out;
+        a shift from midnight's 23:45 arrival the evening before, decision 294)."""
         begin, end = self.window(rules)
-        same, after = (datetime.combine(d, clock, tzinfo=rules.tz) for d in (self.day, self.day + timedelta(days=1)))
-        return (after if not begin <= same < end and begin <= after < end else same).astimezone(UTC)
+        dates = (self.day, self.day + timedelta(days=1), self.day - timedelta(days=1))
+        named = [datetime.combine(d, clock, tzinfo=rules.tz) for d in dates]
+        return next((at for at in named if begin <= at < end), named[0]).astimezone(UTC)
 
     def window(self, rules: RuleTable) -> tuple[datetime, datetime]:
         """UTC instants [from, to) in which attendance events belong to this day.

@@ -493,6 +493,8 @@ def test_a_time_correction_names_the_instant_within_the_day_s_window() -> None:
     # a night shift's arrival is on its date, its 07:00 departure on the next morning
     assert at("20:55", {MONDAY: NIGHT}) == "2026-11-23T20:55:00+07:00"
     assert at("07:00", {MONDAY: NIGHT}) == "2026-11-24T07:00:00+07:00"
+    # a shift from midnight's arrival at 23:45 is the evening before (its window opens at 22:30 then)
+    assert at("23:45", {MONDAY: WorkHours(time(0, 0), time(8, 0))}) == "2026-11-22T23:45:00+07:00"
     # office hours and a day off keep the date asked for
     assert at("07:00", {}) == "2026-11-23T07:00:00+07:00"
     assert at("23:00", {MONDAY: None}) == "2026-11-23T23:00:00+07:00"

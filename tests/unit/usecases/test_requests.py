@@ -341,20 +341,24 @@ def test_a_correction_of_a_day_before_a_move_is_recorded_and_judged_in_the_unit_
     assert stored is not None and stored[0] == "U1" and stored[1].status.status != "TK"
 
 
+@pytest.mark.parametrize("dated", ["2026-03-07", "2026-03-08"], ids=["the-evening-s-date", "the-shift-s-date"])
 def test_a_corrected_arrival_before_midnight_re_judges_the_shift_from_midnight_it_begins(
-    settings: Settings, repos: Repositories
+    settings: Settings, repos: Repositories, dated: str
 ) -> None:
     # GIVEN Asep rostered on Sunday 8 March 00:00-08:00; his 08:05 check-out recorded, his 23:45 arrival the
     # evening before lost; Sunday recapped without it (TL4)
-    saturday, sunday = date(2026, 3, 7), date(2026, 3, 8)
+    sunday = date(2026, 3, 8)
     roster = ShiftsRequest.model_validate({"shifts": {sunday.isoformat(): {"start": "00:00", "end": "08:00"}}})
     cal.set_shifts(SUPER, NIP, roster, settings, datetime(2026, 3, 7, 1, 0, tzinfo=UTC))
     check(repos, NIP, "out", datetime(2026, 3, 8, 1, 5, tzinfo=UTC))
     recaps.run_daily_recap(sunday, settings, ["U1"])
     before = repos.statuses.employee_status(NIP, sunday)
     assert before is not None and before[1].status.status == "TL4"
-    # WHEN his correction of the arrival, Saturday 23:45, is approved on Wednesday
-    decision = approve(file(settings, new("KOREKSI", saturday.isoformat(), time="23:45", event_type="in")), settings)
+    # WHEN his correction of the arrival at 23:45, dated Saturday or dated the shift's Sunday (it names Saturday's
+    # 23:45 either way: Sunday's own 23:45 is outside the shift's window), is approved on Wednesday
+    decision = approve(file(settings, new("KOREKSI", dated, time="23:45", event_type="in")), settings)
+    [event] = [e for e in runtime.events().events_between(NIP, NOW - timedelta(days=7), NOW) if e.type == "in"]
+    assert event.attendance_time == "2026-03-07T16:45:00+00:00" and event.working_day == sunday.isoformat()
     # THEN Sunday, the shift it begins (decision 294), is judged again: present, no deduction
     assert sunday.isoformat() in decision.recapped
     after = repos.statuses.employee_status(NIP, sunday)
