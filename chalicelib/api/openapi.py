@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -248,11 +248,7 @@ def _operation(e: Endpoint, refs: Refs) -> dict[str, Any]:
         schema = refs[(e.body, "validation")]
         operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": schema}}}
     elif e.raw_body is not None:
-        content = {
-            "application/json": {"schema": refs[(e.raw_body, "validation")]},
-            "text/csv": {"schema": {"type": "string", "description": "A header row, then one row per record."}},
-        }
-        operation["requestBody"] = {"required": True, "content": content}
+        operation["requestBody"] = {"required": True, "content": _raw_content(e.raw_body, refs)}
     success: dict[str, Any] = {"description": "Created." if e.status == 201 else "Success."}
     if e.response is not None:
         model_doc = inspect.getdoc(e.response)
@@ -272,6 +268,18 @@ def _operation(e: Endpoint, refs: Refs) -> dict[str, Any]:
     responses["default"] = UNEXPECTED
     operation["responses"] = responses
     return operation
+
+
+def _raw_content(model: type[pydantic.BaseModel], refs: Refs) -> dict[str, Any]:
+    """The media types of a body the route reads itself: those the model lists (`MEDIA_TYPES`, files with no JSON
+    form), or its JSON form and `text/csv`."""
+    files: Mapping[str, str] | None = getattr(model, "MEDIA_TYPES", None)
+    if files:
+        return {media: {"schema": {"type": "string", "description": what}} for media, what in files.items()}
+    return {
+        "application/json": {"schema": refs[(model, "validation")]},
+        "text/csv": {"schema": {"type": "string", "description": "A header row, then one row per record."}},
+    }
 
 
 def _error_schema() -> dict[str, Any]:

@@ -51,8 +51,9 @@ def daily_recap(
 ) -> rep_schema.DailyRecap | rep_schema.ExportLink | Response:
     """Stored daily statuses of one unit.
 
-    **Roles:** unit_admin (own units), super_admin. `date` is required; one unit (`unor_id` unless the unit
-    admin has one unit). `format=json` (default) answers a page of the day; `csv` the whole day inline
+    **Roles:** unit_admin (own units), super_admin. `date` defaults to today (the regency's); `unor_id` names one
+    unit (a file needs one: a unit admin's only unit without it). `format=json` (default) answers a page of the
+    day, of every visible unit without `unor_id`; `csv` the whole day inline
     (`text/csv`, as the monthly CSV); `xlsx` and `pdf` (A4, with the head's signature block) a download link.
     """
     return _inline(reports.daily_recap(call.principal, query, call.settings, call.now))

@@ -60,12 +60,18 @@ def wsgi_app(client: Client) -> WSGI:
 
 def json_only(document: dict[str, Any]) -> dict[str, Any]:
     """The document with only the JSON form of each request body (the CSV form of an import is plain text
-    that schemathesis cannot generate meaningfully; the import tests send CSV)."""
+    that schemathesis cannot generate meaningfully; the import tests send CSV); a body with no JSON form (a
+    machine's punch file) is left out: sent without one, it is refused as unsupported."""
     for operations in document["paths"].values():
         for operation in operations.values():
             content = operation.get("requestBody", {}).get("content")
-            if content:
-                operation["requestBody"]["content"] = {k: v for k, v in content.items() if k == "application/json"}
+            if not content:
+                continue
+            kept = {k: v for k, v in content.items() if k == "application/json"}
+            if kept:
+                operation["requestBody"]["content"] = kept
+            else:
+                del operation["requestBody"]
     return document
 
 

@@ -271,3 +271,9 @@ def test_path_parameters_match_the_path_templates(spec: dict[str, Any]) -> None:
             declared = {p["name"] for p in params if p["in"] == "path"}
             assert declared == in_template, f"{method.upper()} {path}"
             assert all(p["required"] for p in params if p["in"] == "path"), f"{method.upper()} {path}"
+
+
+def test_a_punch_file_is_documented_as_the_files_the_import_reads(spec: dict[str, Any]) -> None:
+    # the machine's log is a file (ATTLOG or CSV, perhaps gzipped); a JSON body is refused (415)
+    content = spec["paths"]["/v1/admin/fingerprint/import"]["post"]["requestBody"]["content"]
+    assert sorted(content) == ["application/gzip", "text/csv", "text/plain"]

@@ -3,7 +3,8 @@ report, and the runs of the scheduled jobs (API.md "Fingerprint machines during 
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, ClassVar
 
 from pydantic import BeforeValidator, Field
 
@@ -80,7 +81,13 @@ class ImportQuery(Query):
 
 class ImportBody(Request):
     """Documentation only: the body is a file, `text/plain` (ATTLOG) or `text/csv` (`pin,timestamp`), or either
-    gzip-compressed as `application/gzip`."""
+    gzip-compressed as `application/gzip`; no JSON form (`MEDIA_TYPES`: what the OpenAPI document lists)."""
+
+    MEDIA_TYPES: ClassVar[Mapping[str, str]] = {
+        "text/plain": "A ZKTeco attendance log (ATTLOG): one punch a line, regency local time.",
+        "text/csv": "Columns `pin,timestamp`, a header row first.",
+        "application/gzip": "Either of the two, gzip-compressed.",
+    }
 
 
 class ImportResult(Rejudged):
