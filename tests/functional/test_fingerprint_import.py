@@ -377,13 +377,13 @@ def test_an_import_reaching_many_recapped_days_hands_them_to_the_report_worker(
     wednesday = TUESDAY + timedelta(days=1)
     data = attlog(punch(A, MONDAY, "07:20:00"), punch(B, TUESDAY, "07:05:00"), punch(D, wednesday, "07:00:00"))
     answer = import_file(api, admin, data)
-    # THEN nothing is judged within the request: five unit-days go to the worker, one run each (each punch's
-    # date and the day before it, whose night shift a morning punch may end: U1's Sunday to Tuesday, U2's
-    # Tuesday and Wednesday)
-    assert (answer["imported"], answer["recapped"], answer["recapping"]) == (3, [], 5)
-    assert len(sent) == 5 and api.recapped_statuses(admin, MONDAY)[A] == "TK"
+    # THEN nothing is judged within the request: seven unit-days go to the worker, one run each (each punch's
+    # date and the days either side: the day before, whose night shift a morning punch may end, and the day
+    # after, whose shift from midnight a late punch may begin: U1's Sunday to Wednesday, U2's Tuesday to Thursday)
+    assert (answer["imported"], answer["recapped"], answer["recapping"]) == (3, [], 7)
+    assert len(sent) == 7 and api.recapped_statuses(admin, MONDAY)[A] == "TK"
     runs = api.call("GET", "/v1/admin/jobs?job=recap_rejudge", token=admin)
-    assert [(r["status"], r["trigger"]) for r in runs.body["items"]] == [("running", "import")] * 5
+    assert [(r["status"], r["trigger"]) for r in runs.body["items"]] == [("running", "import")] * 7
     # WHEN the ReportWorker function receives each run (the first one twice: Lambda's retry)
     from app import app
 
@@ -393,7 +393,7 @@ def test_an_import_reaching_many_recapped_days_hands_them_to_the_report_worker(
     # THEN each recapped unit-day is judged again once (U1's Monday and Tuesday, U2's Tuesday), the days never
     # recapped are left alone
     monday, tuesday = (MONDAY.isoformat(),), (TUESDAY.isoformat(),)
-    assert sorted(tuple(d["dates"]) for d in done) == [(), (), monday, tuesday, tuesday]
+    assert sorted(tuple(d["dates"]) for d in done) == [(), (), (), (), monday, tuesday, tuesday]
     assert retried == {"run": sent[0]["detail"]["run"], "status": "succeeded"}  # type: ignore[index]
     assert (api.recapped_statuses(admin, MONDAY)[A], api.recapped_statuses(admin, TUESDAY)[B]) == (
         "PSW4",
