@@ -335,6 +335,15 @@ def test_an_early_check_out_is_offered_again_saying_what_it_counts_as(
     phone.assert_clean(frozenset({(422, "/v1/attendance")}))
 
 
+def arrival_kept_without_signal(page: Any) -> None:
+    """Home, its read of the day unanswered, counts the arrival kept on the phone: "Absen Pulang", not "Absen
+    Masuk"."""
+    expect(page.get_by_text("Tanpa sinyal: menampilkan data terakhir di ponsel.")).to_be_visible()
+    expect(page.get_by_text("Sudah absen masuk")).to_be_visible()
+    expect(page.get_by_role("button", name="Absen Pulang")).to_be_visible()
+    expect(page.get_by_role("button", name="Absen Masuk")).to_have_count(0)
+
+
 def test_a_late_arrival_is_kept_on_the_phone_so_without_signal_home_offers_the_check_out(
     browser: Any, stack: StackUrls, admin: ApiClient
 ) -> None:
@@ -351,10 +360,7 @@ def test_a_late_arrival_is_kept_on_the_phone_so_without_signal_home_offers_the_c
     page.context.set_offline(True)
     page.get_by_role("button", name="Kembali ke Beranda").click()
     # THEN Home, from the day kept on the phone, counts her arrival and offers "Absen Pulang", not "Absen Masuk"
-    expect(page.get_by_text("Tanpa sinyal: menampilkan data terakhir di ponsel.")).to_be_visible()
-    expect(page.get_by_text("Sudah absen masuk")).to_be_visible()
-    expect(page.get_by_role("button", name="Absen Pulang")).to_be_visible()
-    expect(page.get_by_role("button", name="Absen Masuk")).to_have_count(0)
+    arrival_kept_without_signal(page)
     page.context.set_offline(False)
     phone.assert_clean()
 
@@ -383,10 +389,7 @@ def test_a_check_in_recorded_while_the_day_is_unread_is_kept_on_the_phone_for_th
     page.get_by_role("button", name="Kembali ke Beranda").click()
     # THEN Home, its read failing again, keeps her arrival: "Absen Pulang" is offered, not "Absen Masuk" (tapped at
     # 16:00, it would be an arrival SMART refuses as already recorded, and the day would have no check-out)
-    expect(page.get_by_text("Tanpa sinyal: menampilkan data terakhir di ponsel.")).to_be_visible()
-    expect(page.get_by_text("Sudah absen masuk")).to_be_visible()
-    expect(page.get_by_role("button", name="Absen Pulang")).to_be_visible()
-    expect(page.get_by_role("button", name="Absen Masuk")).to_have_count(0)
+    arrival_kept_without_signal(page)
     page.unroute("**/v1/me")
     phone.assert_clean()
 
