@@ -23,7 +23,7 @@ from typing import Protocol, TypeVar
 from chalicelib import runtime
 from chalicelib.domain.calendar import MAX_LEAVE_DAYS
 from chalicelib.domain.people import Employee, Principal, recorded_day
-from chalicelib.errors import NotFoundError
+from chalicelib.errors import ForbiddenError, NotFoundError
 from chalicelib.settings import Settings
 from chalicelib.usecases import access, recaps
 
@@ -82,11 +82,20 @@ def require_entry(actor: Principal, employee: Employee, unit: str, days: tuple[d
     for the days the employee spent at the old one, which that school's report counts. Days before the move that
     no unit judged (`entered_under` found no stored day: the current unit) are a super admin's to enter."""
     moved = recorded_day(employee.unit_since, tz)
-    if moved is not None and days[0] < moved and unit == employee.unor_id:
-        access.require_super_admin(actor)
+    if moved is None or days[0] >= moved:
+        return  # the current unit's days alone, whose scope the caller was checked for with the employee
     first, last = (day.isoformat() for day in days)
-    for owner in sorted(owners(unit, first, last, employee.unor_id, moved)):
-        access.require_unit_scope(actor, owner)
+    units = owners(unit, first, last, employee.unor_id, moved)
+    unjudged = unit == employee.unor_id  # no unit judged the first day: whose it was is not known
+    if (unjudged and not actor.is_super_admin) or not all(access.visible(actor, u) for u in units):
+        raise ForbiddenError(BEFORE_MOVE.format(day=moved.isoformat()), {"nip": employee.nip, "moved_on": str(moved)})
+
+
+# Said to the new unit's admin (decision 494).
+BEFORE_MOVE = (
+    "Hari sebelum {day} adalah hari pegawai ini di unit lamanya (pindah unit menurut SIMPEG): cuti atau surat tugas"
+    " untuk hari itu dicatat admin yang memegang unit lama dan unit barunya, misalnya BKPSDM."
+)
 
 
 def require_owner(actor: Principal, units: Collection[str], not_found: NotFoundError) -> None:

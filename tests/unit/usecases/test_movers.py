@@ -223,9 +223,9 @@ def test_the_new_unit_s_admin_alone_excuses_no_day_the_mover_spent_at_the_old_un
                                              "letter_no": "ST/9", "reason": "Rapat"})  # fmt: skip
     # WHEN U2's admin records a sick leave, or a field-duty letter, for that Monday, THEN 403: U1's report counts it,
     # and U1's admin would neither list nor cancel it
-    with pytest.raises(ForbiddenError):
+    with pytest.raises(ForbiddenError, match="Hari sebelum 2026-03-11 adalah hari pegawai ini di unit lamanya"):
         cal.add_leave(U2_ADMIN, sick, settings, NOW)
-    with pytest.raises(ForbiddenError):
+    with pytest.raises(ForbiddenError, match="unit lamanya"):
         zones.create_assignment(U2_ADMIN, duty, settings, NOW)
     assert status_on(repos, monday) == ("U1", "TK")
     assert leaves_of(U1_ADMIN, settings) == leaves_of(U2_ADMIN, settings) == []
