@@ -74,6 +74,9 @@ FrameText = Annotated[
 ]
 
 
+MAX_CLOCK_CORRECTION_S = 3650 * 86400  # ten years: a wrong date set by hand, never a sound capture refused
+
+
 class CheckinBody(Request):
     model_config = PHOTO_REQUIRED
 
@@ -84,11 +87,12 @@ class CheckinBody(Request):
     captured_at: Instant | None = Field(default=None, description="With offset; required when `offline` is true.")
     clock_correction_s: int | None = Field(
         default=None,
-        ge=-7 * 86400,
-        le=7 * 86400,
+        ge=-MAX_CLOCK_CORRECTION_S,
+        le=MAX_CLOCK_CORRECTION_S,
         description="Offline capture: how far the app moved `captured_at` from the phone's clock to SMART's, as it "
         "measured the difference on earlier answers (seconds; positive: the phone was slow). Shown to the reviewer "
-        "beside the time; absent when the phone's own clock dated it.",
+        "beside the time; absent when the phone's own clock dated it. Any phone's error, up to ten years: a phone "
+        "set a month wrong by hand dates its capture right by it, and a bound would refuse that capture for good.",
     )
     latitude: float = Field(ge=-90, le=90)
     longitude: float = Field(ge=-180, le=180)

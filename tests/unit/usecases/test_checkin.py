@@ -362,6 +362,22 @@ def test_one_photo_sent_at_once_as_captures_of_two_days_is_recorded_once(
     assert refused is not None and refused.status == "refused" and refused.reasons == ("REPLAYED_PHOTO",)
 
 
+def test_an_offline_capture_dated_by_a_phone_a_month_wrong_is_recorded_with_its_correction(
+    repos: Repositories, employee: Principal, enrolled: Settings
+) -> None:
+    # GIVEN a phone whose date was set a month wrong by hand: the app dated its offline capture by SMART's clock,
+    # measured on an earlier answer, and says how far it moved it
+    month = 30 * 86400
+    at = iso(NOW - timedelta(hours=2))
+    body, raw = request(photo=selfie(GENUINE), offline=True, challenge_id=None, frames=None, captured_at=at,
+                        clock_correction_s=month)  # fmt: skip
+    # WHEN it is sent, THEN it is recorded (for review, as any offline capture), the correction kept for the reviewer
+    answer = checkin.check_in(employee, body, raw, enrolled, NOW)
+    assert answer.status_code == 201, rendered(answer)
+    stored = repos.events.get_event(rendered(answer)["event_id"])
+    assert stored is not None and stored.clock_correction_s == month
+
+
 def test_the_same_photo_again_is_a_recorded_replay_refusal(
     repos: Repositories, employee: Principal, enrolled: Settings
 ) -> None:
