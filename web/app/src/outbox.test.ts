@@ -6,10 +6,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 const kept = new Map<string, unknown>();
+/** The phone's storage refuses every write (filled up by other apps' files) while true. */
+let storageFull = false;
 vi.mock("idb-keyval", () => ({
   createStore: () => "store",
   get: async (key: string) => kept.get(key),
-  set: async (key: string, value: unknown) => void kept.set(key, structuredClone(value)),
+  set: async (key: string, value: unknown) => {
+    if (storageFull) throw new Error("QuotaExceededError");
+    kept.set(key, structuredClone(value));
+  },
   del: async (key: string) => void kept.delete(key),
   entries: async () => [...kept.entries()],
 }));
@@ -84,6 +89,7 @@ function signalBack(): void {
 
 beforeEach(() => {
   kept.clear();
+  storageFull = false;
   stubStorage([
     ["smart.token", "token"],
     ["smart.nip", NIP],
@@ -120,6 +126,25 @@ describe("a capture kept while the phone had not heard SMART's time for a day", 
     expect(server.sent.map((b) => Date.parse(b.captured_at))).toEqual([MONDAY_7, MONDAY_7 + 40 * MINUTE]);
     expect(server.sent.map((b) => b.clock_correction_s)).toEqual([-25_200, -25_200]);
     expect(server.asked[0]).toBe("/v1/health"); // SMART's time was asked before the first went out
+    expect(await waiting()).toEqual([]);
+  });
+
+  it("goes out dated all the same when the phone's storage has filled up meanwhile (it cannot keep the new date)", async () => {
+    // GIVEN a phone 7 hours fast whose offset is no longer believed, a capture kept at 07:00 on Monday
+    const skew = 7 * HOUR;
+    phoneAt(MONDAY_7 - 48 * HOUR, skew);
+    remember(-skew);
+    phoneAt(MONDAY_7, skew);
+    await captureOffline("in");
+    // WHEN the phone's storage fills up before the signal returns at 10:00
+    storageFull = true;
+    phoneAt(MONDAY_7 + 3 * HOUR + 500, skew);
+    signalBack();
+    const server = smart(skew);
+    const done = await flush();
+    // THEN it is sent at SMART's 07:00 and recorded, not stuck waiting for a write the phone refuses
+    expect(done.map((d) => d.outcome)).toEqual(["recorded"]);
+    expect(server.sent.map((b) => Date.parse(b.captured_at))).toEqual([MONDAY_7]);
     expect(await waiting()).toEqual([]);
   });
 

@@ -187,11 +187,13 @@ async function settle(item: Waiting, done: Delivered): Promise<void> {
 }
 
 /** A waiting capture dated by `correction` (ms, from the phone's clock at capture: the one it was dated by is
- * taken back first), kept so before it is sent again (every try then sends the same). */
+ * taken back first), kept so before it is sent again (every try then sends the same). A phone whose storage has
+ * filled up meanwhile sends it dated all the same: kept as it was, it would wait for that write forever, and a later
+ * try sending another date under its id is answered with how the first was judged (409, `earlierTry`). */
 async function datedBy(item: Waiting, correction: number): Promise<Waiting> {
   const phone = shifted(item.body.captured_at, -(item.correction ?? 0));
   const moved: Waiting = { ...item, body: { ...item.body, captured_at: shifted(phone, correction) }, correction };
-  await set(item.id, moved, store);
+  await set(item.id, moved, store).catch(() => undefined);
   return moved;
 }
 
