@@ -91,12 +91,33 @@ def parse_import_csv(data: bytes | str, *, full: bool = False) -> ImportRequest:
         if cells is not None and not any(c.strip() for c in cells):
             continue  # blank spreadsheet row: nothing to import, row numbers stay aligned
         _check_size(row - 1)
-        values = _UNREADABLE if cells is None else dict(zip(header, cells, strict=False))
-        _add_row(builder, row, values, inactive)
+        values = _UNREADABLE if cells is None else _row_values(header, cells)
+        _add_row(builder, row, values, inactive, _first_nip(header, cells))
     return ImportRequest(builder.build(), full, _most_common(inactive))
 
 
 _UNREADABLE = Problem("INVALID_RECORD", "Baris CSV tidak dapat dibaca (sel terlalu panjang).")
+_SHIFTED = Problem(
+    "INVALID_RECORD",
+    "Baris ini berisi lebih banyak kolom daripada judul kolom (koma di dalam nama atau jabatan tanpa tanda kutip?):"
+    " kolomnya bergeser, sehingga tidak diimpor.",
+)
+
+
+def _row_values(header: list[str], cells: list[str]) -> dict[str, str] | Problem:
+    """The row's cells by column, or a problem when it has more filled cells than the header: a comma in a name
+    ("Budi, S.Pd") an export left unquoted shifts every cell after it, and the row would read as another unit and a
+    status other than `aktif` (the employee deactivated and moved, with no row error)."""
+    if any(cell.strip() for cell in cells[len(header) :]):
+        return _SHIFTED
+    return dict(zip(header, cells, strict=False))
+
+
+def _first_nip(header: list[str], cells: list[str] | None) -> str | None:
+    """The row's NIP, named with its problem (a full import then keeps that employee as they are), or None."""
+    if cells is None or "nip" not in header or header.index("nip") >= len(cells):
+        return None
+    return clean_nip(clean_text(cells[header.index("nip")]))
 
 
 def _decode(data: bytes | str) -> str:

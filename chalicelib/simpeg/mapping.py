@@ -92,11 +92,14 @@ def dig(data: Mapping[str, object], dotted: str) -> object:
 
 
 def raw_nip(value: object) -> str | Problem:
-    """The NIP from an upstream value: strings and exact integers are fine, floats have lost digits."""
+    """The NIP from an upstream value: strings are fine; a number is refused, as an import's is (`_numeric_nip`):
+    every 18-digit NIP is beyond 2**53, so an upstream that types the field as a number (a JavaScript or JSON
+    double) may have rounded it to another plausible NIP (197001151995021974 sent as 197001151995021980), and the
+    real employee would read as absent and a NIP of no one be created."""
     if isinstance(value, bool | float):
         return Problem("INVALID_NIP", f"NIP '{value}' dikirim sebagai angka pecahan sehingga digitnya hilang.")
     if isinstance(value, int):
-        return str(value)
+        return Problem("INVALID_NIP", f"NIP {value} dikirim sebagai angka, bukan teks: digitnya mungkin sudah berubah.")
     return clean_nip(clean_text(value))
 
 

@@ -40,7 +40,7 @@ from chalicelib.simpeg.models import (
 )
 from chalicelib.simpeg.planning import GuardConfig, plan_sync
 from chalicelib.simpeg.repository import EmployeeRepository, RunLog
-from chalicelib.simpeg.validation import RecordBatch
+from chalicelib.simpeg.validation import RecordBatch, nip_problem
 
 Clock = Callable[[], datetime]
 
@@ -120,11 +120,18 @@ def _whole(listing: Listing, batch: RecordBatch) -> tuple[bool, str | None]:
     """Whether a listing holds every employee, and what is wrong when not. A NIP listed twice marks it incomplete
     too: a page answered again (offset paging over an order that moved) still adds up to the announced total
     while another page's employees are missing, and a full sync would deactivate them (below the deactivation
-    share, with no word)."""
+    share, with no word). So does an item whose employee cannot be told (no usable NIP, not an object): that
+    employee would read as absent and be deactivated, where one whose record is wrong under a NIP is kept
+    (`RecordBatch.refused`)."""
+    if not listing.complete:
+        return False, listing.problem
     repeated = len({error.nip for error in batch.errors if error.code == "DUPLICATE_NIP"})
-    if not listing.complete or not repeated:
-        return listing.complete, listing.problem
-    return False, f"SIMPEG mengirim {repeated} NIP lebih dari sekali: daftar pegawai tidak utuh (halaman terulang?)"
+    if repeated:
+        return False, f"SIMPEG mengirim {repeated} NIP lebih dari sekali: daftar pegawai tidak utuh (halaman terulang?)"
+    nameless = sum(1 for error in batch.errors if error.nip is None or nip_problem(error.nip) is not None)
+    if nameless:
+        return False, f"SIMPEG mengirim {nameless} data pegawai tanpa NIP yang terbaca: daftar pegawai tidak utuh."
+    return True, listing.problem
 
 
 @dataclass(frozen=True)

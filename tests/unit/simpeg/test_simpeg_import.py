@@ -162,6 +162,26 @@ def test_a_quote_left_open_in_a_csv_spoils_its_row_not_the_rest_of_the_file(late
     assert len(request.batch.records) == min(later_rows, 88) + 1
 
 
+def test_a_csv_row_shifted_by_an_unquoted_comma_is_refused_under_its_nip_not_read_as_another_unit() -> None:
+    # GIVEN a hand-made export whose name carries a degree after an unquoted comma: one cell too many
+    text = (
+        "nip,nama,unor_id,unor_nama,jabatan,status\n"
+        f"{NIP},Budi, S.Pd,u-1,SDN 1 Ngamprah,Guru,aktif\n"
+        f"{NIP2},Euis Komalasari,u-2,Kecamatan Lembang,Camat,aktif\n"
+    )
+    # WHEN parsed for a full import
+    request = parse_import_csv(text, full=True)
+    # THEN the shifted row is a row error under its NIP (kept as it is: not moved to a unit "S.Pd", nor deactivated
+    # by a status "Guru"), and the next row is read
+    (error,) = request.batch.errors
+    assert (error.row, error.code, error.nip) == (2, "INVALID_RECORD", NIP) and "kolom" in error.message
+    assert request.batch.refused_nips == frozenset({NIP})
+    assert [r.nip for r in request.batch.records] == [NIP2]
+    # AND blank cells past the header (a spreadsheet's trailing separators) shift nothing
+    trailing = f"nip,nama,unor_id,unor_nama,jabatan,status\n{NIP},Asep Sudrajat,u-1,SDN 1 Ngamprah,Guru,aktif,,\n"
+    assert parse_import_csv(trailing).batch.records == parse_import_json({"employees": [row()]}).batch.records
+
+
 def test_csv_scientific_notation_nip_is_refused_with_row_number() -> None:
     text = (
         "nip;nama;unor_id;unor_nama;jabatan;status\n"
@@ -226,3 +246,9 @@ def test_upstream_float_nip_is_refused_but_kept_from_deactivation_when_valid() -
     batch = map_listing([{"nipBaru": 1.98501e17, "nama": "A"}, {"nipBaru": NIP, "nama": ""}], FieldMapping())
     assert [e.code for e in batch.errors] == ["INVALID_NIP", "MISSING_FIELD"]
     assert batch.refused_nips == frozenset({NIP})
+
+
+def test_upstream_nip_sent_as_a_number_is_refused_it_may_have_been_rounded() -> None:
+    # 197001151995021974 through a JSON double arrives as 197001151995021980: another plausible NIP
+    batch = map_listing([{"nipBaru": 197001151995021980, "nama": "A", "kedudukanPnsNama": "Aktif"}], FieldMapping())
+    assert [e.code for e in batch.errors] == ["INVALID_NIP"] and batch.records == ()

@@ -106,6 +106,21 @@ def test_an_upstream_record_with_no_status_is_reported_not_taken_for_a_retiremen
     assert sorted((e.nip, e.code) for e in run.errors) == sorted((n, "MISSING_FIELD") for n in [*blank, hired])
 
 
+def test_an_upstream_record_whose_nip_cannot_be_read_holds_the_run_rather_than_deactivate_its_employee(
+    sim: Sim, make_client: ClientFactory, stores: Stores, clock: Clock
+) -> None:
+    # GIVEN a synced store, and one SIMPEG record whose NIP came back a digit short (1 of 120: under the share)
+    sync(make_client, stores, clock)
+    victim = sorted(employees(stores))[0]
+    sim.control("update", nip=victim, fields={"nipBaru": victim[:-1]})
+    # WHEN the nightly sync runs
+    held = sync(make_client, stores, clock)
+    # THEN the employee behind it is not deactivated as absent: the run waits for an admin, saying why
+    assert held.status == "needs_confirmation" and "INCOMPLETE_LISTING" in held.blocked_by
+    assert held.message is not None and "tanpa NIP yang terbaca" in held.message
+    assert employees(stores)[victim].active
+
+
 def test_empty_listing_is_not_applied(sim: Sim, make_client: ClientFactory, stores: Stores, clock: Clock) -> None:
     sync(make_client, stores, clock)
     before = employees(stores)
