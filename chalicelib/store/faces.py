@@ -620,7 +620,8 @@ class DynamoFacesRepository:
 
     def replace_vectors(self, nip: str, template_id: str, vectors: Mapping[str, Vector]) -> None:
         """An approved template's new vectors are written with the counted change that logs them (on condition
-        that it is still approved); a pending or rejected one's alone (on condition that it is still so)."""
+        that it is still approved); a pending one's alone (on condition that it is still so); a rejected one keeps
+        none (a recompute that listed it before its rejection writes nothing back)."""
         data, layout = pack(vectors)
         actions: list[Action] = [FaceTemplateModel.layout.set(layout), FaceTemplateModel.vectors.set(data)]
         for _ in range(CHANGE_ATTEMPTS):
@@ -628,6 +629,8 @@ class DynamoFacesRepository:
             if found is None:
                 raise ConditionFailed("dynamodb")
             status = _status(found)
+            if status == REJECTED:
+                return
             condition = FaceTemplateModel.template_id.exists() & _still(status)
             try:
                 if status == APPROVED:

@@ -226,6 +226,8 @@ class InMemoryFacesRepository:
             found = self._templates.get(nip, {}).get(template_id)
             if found is None:
                 raise ConditionFailed("dynamodb")
+            if found.info.status == REJECTED:
+                return  # a refused face keeps no vectors
             info = replace(found.info, models=models)
             self._templates[nip][template_id] = replace(found, info=info, vectors=stored)
             if info.status == APPROVED:

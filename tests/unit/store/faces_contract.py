@@ -382,6 +382,10 @@ class FacesRepositoryContract(FacesSetUp):
             "bukan wajah pegawai",
             "k/t-p",
         )
+        # AND a recompute that listed it before the rejection (its re-embedding under way) writes none back
+        repo.replace_vectors(NIP, "t-p", vectors(3))
+        again = repo.get_template(NIP, "t-p")
+        assert again is not None and again.template.embeddings == {} and again.info.models == ()
         # AND a recompute after a model change does not make them again: it is not among the templates to re-embed
         assert [key.template_id for key in repo.iter_template_keys([NIP])] == ["t-1"]
 
