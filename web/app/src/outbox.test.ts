@@ -76,6 +76,14 @@ function smart(skew: number, slow: string[] = []): Smart {
   return seen;
 }
 
+/** The phone `skew` ms fast at Monday 07:00, its offset from SMART's clock measured on Saturday (two days before:
+ * no longer believed). */
+function unsureOfTimeOnMonday(skew: number): void {
+  phoneAt(MONDAY_7 - 48 * HOUR, skew);
+  remember(-skew);
+  phoneAt(MONDAY_7, skew);
+}
+
 /** A capture taken now without signal. */
 async function captureOffline(type: "in" | "out" = "in"): Promise<void> {
   vi.stubGlobal("navigator", { onLine: false });
@@ -108,10 +116,8 @@ describe("a capture kept while the phone had not heard SMART's time for a day", 
   it("is dated by SMART's clock measured before it goes out: a phone 7 hours fast loses nothing", async () => {
     // GIVEN a phone 7 hours fast, last used with signal on Saturday (its offset measured then, 2 days ago)
     const skew = 7 * HOUR;
-    phoneAt(MONDAY_7 - 48 * HOUR, skew);
-    remember(-skew);
+    unsureOfTimeOnMonday(skew);
     // WHEN it checks in at 07:00 and out at 07:40 on Monday without signal (no offset believed any more)
-    phoneAt(MONDAY_7, skew);
     await captureOffline("in");
     phoneAt(MONDAY_7 + 40 * MINUTE, skew);
     await captureOffline("out");
@@ -132,9 +138,7 @@ describe("a capture kept while the phone had not heard SMART's time for a day", 
   it("goes out dated all the same when the phone's storage has filled up meanwhile (it cannot keep the new date)", async () => {
     // GIVEN a phone 7 hours fast whose offset is no longer believed, a capture kept at 07:00 on Monday
     const skew = 7 * HOUR;
-    phoneAt(MONDAY_7 - 48 * HOUR, skew);
-    remember(-skew);
-    phoneAt(MONDAY_7, skew);
+    unsureOfTimeOnMonday(skew);
     await captureOffline("in");
     // WHEN the phone's storage fills up before the signal returns at 10:00
     storageFull = true;
