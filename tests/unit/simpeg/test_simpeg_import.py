@@ -182,6 +182,20 @@ def test_a_csv_row_shifted_by_an_unquoted_comma_is_refused_under_its_nip_not_rea
     assert parse_import_csv(trailing).batch.records == parse_import_json({"employees": [row()]}).batch.records
 
 
+def test_a_quoted_csv_cell_after_a_space_is_one_cell() -> None:
+    # GIVEN a hand-made CSV with a space after each comma, and the name and unit quoted because they hold a comma
+    text = (
+        "nip, nama, unor_id, unor_nama, jabatan, status\n"
+        f'{NIP}, "Sudrajat, Asep", u-1, "SDN 1 Ngamprah, Kab.", Guru, aktif\n'
+    )
+    # WHEN parsed
+    request = parse_import_csv(text, full=True)
+    # THEN the quotes are read as quotes: one record, the comma inside its cells (it was refused as a shifted row)
+    assert request.batch.errors == ()
+    (record,) = request.batch.records
+    assert (record.nip, record.nama, record.unor_nama) == (NIP, "Sudrajat, Asep", "SDN 1 Ngamprah, Kab.")
+
+
 def test_csv_scientific_notation_nip_is_refused_with_row_number() -> None:
     text = (
         "nip;nama;unor_id;unor_nama;jabatan;status\n"
