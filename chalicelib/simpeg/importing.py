@@ -114,10 +114,12 @@ def _row_values(header: list[str], cells: list[str]) -> dict[str, str] | Problem
 
 
 def _first_nip(header: list[str], cells: list[str] | None) -> str | None:
-    """The row's NIP, named with its problem (a full import then keeps that employee as they are), or None."""
-    if cells is None or "nip" not in header or header.index("nip") >= len(cells):
+    """The row's NIP, named with its problem (a full import then keeps that employee as they are), or None. The
+    header holds `nip` (`_check_header`)."""
+    column = header.index("nip")
+    if cells is None or column >= len(cells):
         return None
-    return clean_nip(clean_text(cells[header.index("nip")]))
+    return clean_nip(clean_text(cells[column]))
 
 
 def _decode(data: bytes | str) -> str:
