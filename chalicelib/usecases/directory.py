@@ -67,10 +67,10 @@ def list_employees(principal: Principal, query: EmployeesQuery, settings: Settin
 
 
 def _across_units(units: Sequence[str], q: str | None, cursor: str | None, models: Collection[str]) -> EmployeePage:
-    """The employees of `units` in turn from the position `cursor` names (`{"unit": index, "at": the unit's own
-    cursor}`, signed): pages of each unit are read until a page of matches is full or READ_BUDGET employees were
-    read (a name searched across the regency is not one round trip per unit)."""
-    index, at = _unit_position(cursor, len(units))
+    """The employees of `units` in turn from the position `cursor` names (`{"unit": its id, "at": the unit's own
+    cursor}`, signed, as `paging.unit_position` reads it): pages of each unit are read until a page of matches is
+    full or READ_BUDGET employees were read (a name searched across the regency is not one round trip per unit)."""
+    index, at = _unit_position(cursor, units)
     items: list[EmployeeView] = []
     read = 0
     while index < len(units) and len(items) < PAGE and read < READ_BUDGET:
@@ -79,12 +79,12 @@ def _across_units(units: Sequence[str], q: str | None, cursor: str | None, model
         items += [employee_view(e, models) for e in page.items if _matches(e, q)]
         index, at = (index, page.next) if page.next else (index + 1, None)
     more = index < len(units)
-    return EmployeePage(items=items, next=encode_cursor({"unit": index, "at": at}) if more else None)
+    return EmployeePage(items=items, next=encode_cursor({"unit": units[index], "at": at}) if more else None)
 
 
-def _unit_position(cursor: str | None, count: int) -> tuple[int, str | None]:
+def _unit_position(cursor: str | None, units: Sequence[str]) -> tuple[int, str | None]:
     """The unit to go on with and the people store's own cursor inside it."""
-    index, position = paging.unit_position(cursor, count)
+    index, position = paging.unit_position(cursor, units)
     at = position.get("at")
     if at is not None and not isinstance(at, str):
         raise bad_cursor()

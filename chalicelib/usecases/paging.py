@@ -1,8 +1,11 @@
 """Pages of an admin list that spans several units: each unit's rows are read in turn, and `next` (signed,
-store.base.encode_cursor) says which unit to go on with and where in it."""
+store.base.encode_cursor) says which unit to go on with and where in it. Units come sorted by id (`access.units_of`)
+and a cursor names its unit by id, not by place: a unit created or dropped between two pages (a SIMPEG sync, an
+admin's units edited) moves every later unit's place, and a place sent a unit's rows again or skipped a unit."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -17,8 +20,9 @@ Fetch = Callable[[str, int, dict[str, Any] | None], tuple[list[T], dict[str, Any
 def across_units(
     units: Sequence[str], cursor: str | None, fetch: Fetch[T], limit: int = PAGE_SIZE
 ) -> tuple[list[T], str | None]:
-    """Up to `limit` rows of `units` in order from the position `cursor` names, and the cursor of the rest."""
-    start, position = unit_position(cursor, len(units))
+    """Up to `limit` rows of `units` (sorted) in order from the position `cursor` names, and the cursor of the
+    rest."""
+    start, position = unit_position(cursor, units)
     items: list[T] = []
     last: dict[str, Any] | None = start_key(position.get("key"))
     for index in range(start, len(units)):
@@ -26,9 +30,9 @@ def across_units(
         items += rows
         if len(items) >= limit:
             more = index + 1 < len(units) or last is not None
-            return items, encode_cursor({"unit": index if last else index + 1, "key": last}) if more else None
+            return items, encode_cursor({"unit": units[index if last else index + 1], "key": last}) if more else None
         if last is not None:  # a short page (a filter dropped rows): the unit goes on on the next page
-            return items, encode_cursor({"unit": index, "key": last})
+            return items, encode_cursor({"unit": units[index], "key": last})
     return items, None
 
 
@@ -69,11 +73,15 @@ def _offset(after: dict[str, Any] | None) -> int:
     return int(number)
 
 
-def unit_position(cursor: str | None, count: int) -> tuple[int, dict[str, Any]]:
-    """Which of `count` units a list's signed `cursor` goes on with (0 for none), and the whole position it
-    names (where in that unit is the list's own business); VALIDATION_ERROR for a unit out of range."""
-    position = decode_position(cursor) or {}
-    index = position.get("unit", 0)
-    if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < max(count, 1):
+def unit_position(cursor: str | None, units: Sequence[str]) -> tuple[int, dict[str, Any]]:
+    """Which of `units` (sorted) a list's signed `cursor` goes on with (0 for none), and the whole position it
+    names (where in that unit is the list's own business). A unit no longer in the list is followed by the next
+    one, from its start; VALIDATION_ERROR for a cursor naming no unit."""
+    position = decode_position(cursor)
+    if position is None:
+        return 0, {}
+    unit = position.get("unit")
+    if not isinstance(unit, str):
         raise bad_cursor()
-    return index, position
+    index = bisect_left(units, unit)
+    return (index, position) if index < len(units) and units[index] == unit else (index, {})
