@@ -54,6 +54,7 @@ _TIME_FORMATS = (
 # An English Windows writes 12-hour times too ("4:05:00 PM").
 _DAY_FIRST = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y %I:%M:%S %p", "%d/%m/%Y %I:%M %p")
 _MONTH_FIRST = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p")
+_FAR = 1 << 30  # days: an order that cannot be the file's (`_closeness`)
 _SLASH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})\b")
 _CSV_HEADER = ("pin", "timestamp")
 
@@ -122,12 +123,12 @@ def unpack(raw: bytes, max_bytes: int) -> bytes:
     return data
 
 
-def parse_punch_file(raw: bytes, csv_format: bool, tz: tzinfo) -> PunchFile:
+def parse_punch_file(raw: bytes, csv_format: bool, tz: tzinfo, *, today: date) -> PunchFile:
     """Read an ATTLOG (tab-separated; `csv_format` False) or a `pin,timestamp` CSV export; `tz`: the regency's
-    zone, in which a timestamp given with an offset is read."""
+    zone, in which a timestamp given with an offset is read; `today`: the regency's date it is read on."""
     text = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
     rows = list(_csv_rows(text) if csv_format else _attlog_rows(text))
-    order = _slash_order(cells[1].strip() for _, cells in rows if len(cells) >= 2)
+    order = _slash_order((cells[1].strip() for _, cells in rows if len(cells) >= 2), today)
     layouts = (*_TIME_FORMATS, *(order or (*_DAY_FIRST, *_MONTH_FIRST)))
     punches: list[RawPunch] = []
     problems: list[LineProblem] = []
@@ -184,10 +185,11 @@ def is_csv_header(line: str, columns: Sequence[str]) -> bool:
     return [cell.strip().casefold() for cell in cells[: len(columns)]] == list(columns)
 
 
-def _slash_order(times: Iterable[str]) -> tuple[str, ...] | None:
+def _slash_order(times: Iterable[str], today: date) -> tuple[str, ...] | None:
     """The layouts of a file's day/month/year timestamps: month first when a second number above 12 shows it and
     no first one does (a US-English export), day first when a first one does and no second one (as Indonesia
-    writes it); a file of the 1st to the 12th only is read in the order that puts its dates closer together. Read
+    writes it); a file of the 1st to the 12th only is read in the order that puts its dates closer together, and
+    one whose dates lie as close either way (a day's export) in the order that ends nearest before `today`. Read
     line by line, 11/03/2026 and 11/13/2026 were 11 March and an error. None when the numbers show both orders (a
     line typed in by hand, two machines' files merged): read day first, one 20/11 moved a US file's 11/03 to
     March, so each date is read in the order its own numbers allow and one they leave open is refused
@@ -202,8 +204,11 @@ def _slash_order(times: Iterable[str]) -> tuple[str, ...] | None:
     if day_first or month_first:
         return _MONTH_FIRST if month_first else _DAY_FIRST
     # No number above 12 (an export of the 1st to the 12th): the reading whose dates lie closer together, as a
-    # machine's days do (3-11 November month first spans 8 days; read day first, March to November)
-    return _MONTH_FIRST if _span(pairs, month_first=True) < _span(pairs, month_first=False) else _DAY_FIRST
+    # machine's days do (3-11 November month first spans 8 days; read day first, March to November). A day's
+    # export spans no day either way: it was made days, not months, before it is read (11/05 read on 20 November
+    # is the 5th; as 11 May it judged a recapped day of May and left the 5th absent)
+    by_month = _closeness(pairs, today, month_first=True)
+    return _MONTH_FIRST if by_month < _closeness(pairs, today, month_first=False) else _DAY_FIRST
 
 
 def _is_date(year: int, month: int, day: int) -> bool:
@@ -214,14 +219,18 @@ def _is_date(year: int, month: int, day: int) -> bool:
     return True
 
 
-def _span(pairs: Sequence[tuple[int, int, int]], *, month_first: bool) -> int:
-    """How many days a file's slash dates (first, second, year) cover when read in one order; a date that is no
-    date in that order makes the order impossible."""
+def _closeness(pairs: Sequence[tuple[int, int, int]], today: date, *, month_first: bool) -> tuple[int, int]:
+    """How far apart a file's slash dates (first, second, year) lie when read in one order, then how long before
+    `today` the last of them is (a date after it counts as furthest); an order in which one is no date is the
+    furthest of all."""
     try:
         days = [date(y, a, b) if month_first else date(y, b, a) for a, b, y in pairs]
     except ValueError:
-        return 1 << 30
-    return (max(days) - min(days)).days if days else 0
+        return (_FAR, _FAR)
+    if not days:
+        return (0, 0)
+    last = max(days)
+    return ((last - min(days)).days, (today - last).days if last <= today else _FAR)
 
 
 def _punch(

@@ -233,7 +233,7 @@ def import_punches(
 ) -> ImportResult:
     access.require_admin(principal)
     units = access.units_of(principal, query.unor_id)
-    file = parse_punch_file(*_file_body(raw, content_type), settings.tz)
+    file = parse_punch_file(*_file_body(raw, content_type), settings.tz, today=now.astimezone(settings.tz).date())
     batch = _resolve(principal, file.punches, units, query, settings=settings, now=now)
     batch.problems.extend(file.problems)
     planned, repeated = _plan(batch, timedelta(minutes=query.offset_minutes), settings, now)
