@@ -55,6 +55,12 @@ _TIME_FORMATS = (
 _DAY_FIRST = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y %I:%M:%S %p", "%d/%m/%Y %I:%M %p")
 _MONTH_FIRST = ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p")
 _FAR = 1 << 30  # days: an order that cannot be the file's (`_closeness`)
+# A year of a 300-person machine is some 156,000 lines (bench/rollout_RESULTS.md), and a machine's line is under
+# 100 characters. Counted before the file is split: 48 MB inflated from a 12 KB gzip of "x\n" took 2.5 GB as
+# lines and their problems (a Lambda's 2 GB ends in a 502), and one line of 10 million tabs as many cells.
+MAX_LINES = 200_000
+MAX_LINE_CHARS = 1_000
+_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # where str.splitlines ends a line
 _SLASH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})\b")
 _CSV_HEADER = ("pin", "timestamp")
 
@@ -127,6 +133,7 @@ def parse_punch_file(raw: bytes, csv_format: bool, tz: tzinfo, *, today: date) -
     """Read an ATTLOG (tab-separated; `csv_format` False) or a `pin,timestamp` CSV export; `tz`: the regency's
     zone, in which a timestamp given with an offset is read; `today`: the regency's date it is read on."""
     text = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
+    _check_line_count(text)
     rows = list(_csv_rows(text) if csv_format else _attlog_rows(text))
     order = _slash_order((cells[1].strip() for _, cells in rows if len(cells) >= 2), today)
     layouts = (*_TIME_FORMATS, *(order or (*_DAY_FIRST, *_MONTH_FIRST)))
@@ -141,9 +148,18 @@ def parse_punch_file(raw: bytes, csv_format: bool, tz: tzinfo, *, today: date) -
     return PunchFile(punches, problems)
 
 
+def _check_line_count(text: str) -> None:
+    """PAYLOAD_TOO_LARGE for a file of more than MAX_LINES lines, counted without splitting it."""
+    if sum(text.count(mark) for mark in _LINE_BREAKS) - text.count("\r\n") > MAX_LINES:
+        most = f"{MAX_LINES:,}".replace(",", ".")  # 200.000, as Indonesia writes it
+        raise PayloadTooLargeError(f"Berkas lebih dari {most} baris: unggah per bulan.", {"max_lines": MAX_LINES})
+
+
 def _attlog_rows(text: str) -> Iterator[tuple[int, list[str]]]:
     for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip():
+        if len(line) > MAX_LINE_CHARS:
+            yield number, []  # no machine's line: INVALID_LINE, not split into millions of cells
+        elif line.strip():
             yield number, line.split("\t") if "\t" in line else _spaced(line)
 
 
@@ -163,12 +179,12 @@ def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
     if first is None:
         return
     delimiter = csv_delimiter(lines[first])
-    if not is_csv_header(lines[first], _CSV_HEADER):
+    if len(lines[first]) > MAX_LINE_CHARS or not is_csv_header(lines[first], _CSV_HEADER):
         raise PunchFileError("Berkas CSV harus berkolom 'pin,timestamp'.", {"body": "header pin,timestamp required"})
     for number, line in enumerate(lines[first + 1 :], start=first + 2):
-        cells = csv_cells(line, delimiter)
+        cells = None if len(line) > MAX_LINE_CHARS else csv_cells(line, delimiter)
         if cells is None:
-            yield number, []  # unreadable: INVALID_LINE
+            yield number, []  # unreadable or no machine's line: INVALID_LINE
         elif any(cell.strip() for cell in cells):
             yield number, cells
 

@@ -263,3 +263,29 @@ def test_a_day_s_export_of_the_1st_to_the_12th_is_read_on_the_date_nearest_befor
     # a recapped day of May judged present and the 5th left absent)
     assert not parsed.problems
     assert {p.local_time.date() for p in parsed.punches} == {expected}
+
+
+@pytest.mark.parametrize("csv_format", [False, True])
+def test_a_file_of_more_lines_than_any_machine_writes_is_refused_before_it_is_split(csv_format: bool) -> None:
+    # GIVEN a file of a few bytes a line, more lines than a year of a 300-person machine (a gzip of 12 KB
+    # inflated to 12 MB of "x\n" took 2.5 GB as lines and their problems), in any kind of line break
+    for lines in ("x\n" * 250_000, "x\r" * 250_000, "x\u2028" * 250_000):
+        head = "pin,timestamp\n" if csv_format else ""
+        # WHEN read, THEN it is too large (413), naming the limit
+        with pytest.raises(PayloadTooLargeError) as refused:
+            parse_punch_file((head + lines).encode(), csv_format, WIB, today=TODAY)
+        assert refused.value.details == {"max_lines": 200_000} and "200.000 baris" in str(refused.value.message)
+    # AND a file at the limit is read, CRLF counted once a line
+    assert len(parse_punch_file(b"7\t2026-11-02 07:00:00\r\n" * 200_000, False, WIB, today=TODAY).problems) == 0
+
+
+@pytest.mark.parametrize("separator", ["\t", ","])
+def test_a_line_longer_than_any_machine_writes_is_its_line_s_problem_not_millions_of_cells(separator: str) -> None:
+    # GIVEN a line of a million separators between two good lines
+    good = f"7{separator}2026-11-02 07:00:00\n"
+    head = "pin,timestamp\n" if separator == "," else ""
+    data = (head + good + "7" + separator * 1_000_000 + "\n" + good.replace("07:00", "16:00")).encode()
+    # WHEN read, THEN it is INVALID_LINE and the other two are punches
+    parsed = parse_punch_file(data, separator == ",", WIB, today=TODAY)
+    assert [(p.line, p.code) for p in parsed.problems] == [(3 if head else 2, "INVALID_LINE")]
+    assert len(parsed.punches) == 2
