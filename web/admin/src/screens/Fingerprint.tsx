@@ -39,9 +39,17 @@ const lineColumns: Column<LineError>[] = [
 
 const isCsv = (file: File): boolean => file.name.toLowerCase().endsWith(".csv") || file.type === "text/csv";
 
-/** A machine's log as sent: gzip-compressed where the browser can (a year of punches shrinks about tenfold, and
- * the API takes 4 MB as sent), else as it is, `text/csv` or `text/plain` (ATTLOG) by its name. */
-async function packed(file: File): Promise<[Blob, string]> {
+/** Whether a file is gzip-compressed already (its first two bytes), whatever its name says. */
+async function isGzip(file: Blob): Promise<boolean> {
+  const head = new Uint8Array(await file.slice(0, 2).arrayBuffer());
+  return head[0] === 0x1f && head[1] === 0x8b;
+}
+
+/** A machine's log as sent: a `.gz` as it is (the API inflates once: compressed again, it read the inner gzip as
+ * lines and imported nothing), else gzip-compressed where the browser can (a year of punches shrinks about
+ * tenfold, and the API takes 4 MB as sent), else as it is, `text/csv` or `text/plain` (ATTLOG) by its name. */
+export async function packed(file: File): Promise<[Blob, string]> {
+  if (await isGzip(file)) return [file, "application/gzip"];
   if (typeof CompressionStream === "function") {
     const gzipped = await new Response(file.stream().pipeThrough(new CompressionStream("gzip"))).blob();
     return [gzipped, "application/gzip"];
