@@ -81,10 +81,18 @@ class Event:
 
     @property
     def holds_arrival(self) -> bool:
-        """Whether it is the day's arrival that a second one must not repeat: an `in` recorded (accepted or
+        """Whether it is the day's arrival that a second one must not repeat: an app `in` recorded (accepted or
         awaiting review), not voided, and counted by the day (one before check-in opens is not: the employee
-        checks in again once it opens). A voided one gives the day's first-arrival mark back."""
-        return self.type == "in" and self.status in RECORDED and not self.voided and not self.outside_hours
+        checks in again once it opens). A voided one gives the day's first-arrival mark back. A machine punch
+        holds none: its `type` is a listing hint by calendar date (the day types punches: decision 171), and the
+        07:05 punch that ended a night shift refused the app's arrival for the evening's shift."""
+        return (
+            self.source is None
+            and self.type == "in"
+            and self.status in RECORDED
+            and not self.voided
+            and not self.outside_hours
+        )
 
     @property
     def arrival_day(self) -> str | None:

@@ -47,7 +47,7 @@ def profile(principal: Principal, settings: Settings, now: datetime) -> Profile:
     day, rules = work.plan, runtime.rule_table(settings)
     opens, closes = day.window(rules)
     checked_in = runtime.events().has_arrival_mark(employee.nip, day.day.isoformat())
-    check_in, check_out = _day_marks(events, day.day)
+    check_in, check_out = _day_marks(events, day.day, work.punch_marks(judged, now, rules))
     so_far = work.so_far(judged, now, rules)
     zones = [z for z in runtime.zones().get_zones(sorted(unit.zone_ids)) if z.purpose == WORK_ZONE] if unit else []
     progress = faces.onboarding(employee, settings)
@@ -84,15 +84,21 @@ def profile(principal: Principal, settings: Settings, now: datetime) -> Profile:
     )
 
 
-def _day_marks(events: Sequence[Event], day: date) -> tuple[EventView | None, EventView | None]:
+def _day_marks(
+    events: Sequence[Event], day: date, punched: tuple[datetime | None, datetime | None]
+) -> tuple[EventView | None, EventView | None]:
     """The working day's first check-in and last check-out that count or await review: by the day each counts
     for (a 23:45 arrival for a shift from midnight is the next day's; decision 294), the calendar date for
     events recorded before the working day was kept. First and last by their attendance time, as the recap
     judges them: `events` come in the order SMART received them, and a check-out captured offline may arrive
-    after a later one made live."""
+    after a later one made live. Machine punches count as the day types them (`punched`: their check-in and
+    check-out instants, `WorkingDay.punch_marks`), not by their calendar-date hint."""
     own = [e for e in events if e.arrival_day == day.isoformat() and e.status in RECORDED and not e.voided]
     ins = [e for e in own if e.holds_arrival]  # not an arrival before check-in opens: it is made again
-    outs = [e for e in own if e.type == "out"]
+    outs = [e for e in own if e.type == "out" and e.source is None]
+    punches = {_timed(e): e for e in events if e.source is not None}
+    ins += [punches[at] for at in punched[:1] if at in punches]
+    outs += [punches[at] for at in punched[1:] if at in punches]
     first_in = event_view(min(ins, key=_timed)) if ins else None
     last_out = event_view(max(reversed(outs), key=_timed)) if outs else None  # a tie: the last received
     return first_in, last_out

@@ -186,6 +186,14 @@ class WorkingDay:
         state = monitor_state(DayInputs(self.plan, assign_events(self.plans, judged, rules)[1]), now, rules)
         return DaySoFar(status.status if status is not None else NOT_YET, state)
 
+    def punch_marks(
+        self, judged: Sequence[AttendanceEvent], now: datetime, rules: RuleTable
+    ) -> tuple[datetime | None, datetime | None]:
+        """The check-in and check-out the day's machine punches make, typed as the day types them (a night
+        shift's 07:05 punch is its end, not the new date's arrival)."""
+        punches = [e for e in assign_events(self.plans, judged, rules)[1] if e.kind is None]
+        return marks_so_far(punches, self.plan, rules, now)
+
 
 def working_day(
     employee: Employee,

@@ -230,6 +230,22 @@ def recorded_events(repos: Repositories) -> list[Event]:
     return repos.events.events_between(NIP, NOW - timedelta(days=1), NOW + timedelta(days=1))
 
 
+def test_a_machine_punch_of_the_date_does_not_refuse_the_app_s_arrival(
+    repos: Repositories, employee: Principal, enrolled: Settings
+) -> None:
+    # GIVEN a machine punch at 07:05 today, imported with its calendar date's hint "in" (a nurse's punch that
+    # ended last night's shift, or a teacher pressing the machine during the parallel run)
+    punched = NOW - timedelta(minutes=25)
+    punch = Event(new_event_id(NIP, punched), NIP, "in", "accepted", iso(punched), iso(NOW), "2026-12-03", "U1",
+                  warnings=(), source="fingerprint")  # fmt: skip
+    assert repos.events.put_punches([punch]) == [True]
+    # WHEN the employee checks in with the app
+    answer = checkin.check_in(employee, *request(photo=selfie(GENUINE)), enrolled, NOW)
+    # THEN it is recorded (it was ALREADY_RECORDED naming the punch); the day counts the earlier of the two
+    assert answer.status_code == 201, answer.body
+    assert repos.events.has_arrival_mark(NIP, "2026-12-03")
+
+
 def test_an_arrival_is_judged_and_recorded_with_its_photo(
     repos: Repositories, employee: Principal, enrolled: Settings
 ) -> None:

@@ -235,6 +235,45 @@ def test_a_nurse_moved_to_another_unit_is_answered_by_its_hours_as_its_recap_jud
     assert stored is not None and (stored[0], stored[1].status.status) == ("U2", "H")
 
 
+def punch(repos: Repositories, at: datetime, hint: str) -> str:
+    """A machine punch as the import stores it: typed by its calendar date only as a hint."""
+    e = Event(new_event_id(NIP, at), NIP, hint, "accepted", iso(at), iso(at), at.astimezone(TZ).date().isoformat(),
+              "U1", warnings=(), source="fingerprint")  # fmt: skip
+    assert repos.events.put_punches([e]) == [True]
+    return e.event_id
+
+
+def test_machine_punches_show_in_the_working_day_they_fall_in_not_by_their_date_s_hint(repos: Repositories) -> None:
+    # GIVEN a nurse on 21:00-07:00 shifts on Wednesday and Thursday who pressed the machine at 20:55 on Wednesday
+    # and at 07:05 on Thursday: each the first press of its date, both imported with the hint "in"
+    thursday = WEDNESDAY + timedelta(days=1)
+    night = {"start": "21:00", "end": "07:00"}
+    shifts = ShiftsRequest.model_validate({"shifts": {WEDNESDAY.isoformat(): night, thursday.isoformat(): night}})
+    calendar.set_shifts(SUPER, NIP, shifts, SETTINGS, local(WEDNESDAY, 8))
+    arrival = punch(repos, local(WEDNESDAY, 20, 55), "in")
+    punch(repos, local(thursday, 7, 5), "in")
+    # WHEN she opens the app at 06:50 on Thursday, THEN Wednesday's shift shows the 20:55 punch as its arrival
+    today = me.profile(EMPLOYEE, SETTINGS, local(thursday, 6, 50)).today
+    assert (today.date, today.check_in and today.check_in.event_id) == (WEDNESDAY.isoformat(), arrival)
+    # WHEN she opens it at 07:10 or 20:50 on Thursday, THEN Thursday's shift has no arrival yet: the morning
+    # punch ended Wednesday's (shown as Thursday's arrival, the app offered "Absen Pulang" for a shift not begun)
+    for hour, minute in ((7, 10), (20, 50)):
+        today = me.profile(EMPLOYEE, SETTINGS, local(thursday, hour, minute)).today
+        assert (today.date, today.check_in, today.check_out) == (thursday.isoformat(), None, None)
+
+
+def test_a_day_worker_s_machine_punches_are_the_day_s_arrival_and_departure(repos: Repositories) -> None:
+    # GIVEN presses of the machine at 07:20 and 16:05 on a 07:30-16:00 day
+    arrival, departure = punch(repos, local(WEDNESDAY, 7, 20), "in"), punch(repos, local(WEDNESDAY, 16, 5), "out")
+    # WHEN the app asks at 16:10, THEN both show, as the day counts them
+    today = me.profile(EMPLOYEE, SETTINGS, local(WEDNESDAY, 16, 10)).today
+    assert (today.check_in and today.check_in.event_id, today.check_out and today.check_out.event_id) == (
+        arrival,
+        departure,
+    )
+    assert today.status == "H"
+
+
 def test_a_night_shift_not_begun_leaves_the_app_on_the_new_date(repos: Repositories) -> None:
     # GIVEN a 21:00-07:00 shift on Wednesday that the nurse never checked in for
     night = {"start": "21:00", "end": "07:00"}
