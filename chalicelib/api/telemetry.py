@@ -70,9 +70,13 @@ def _small_json(response: Response) -> Any:
 
 def _caller(principal: Principal) -> dict[str, str]:
     """Who called: an employee by NIP hash; an admin by user name, since admins answer for what they read
-    (photos, positions) as well as for what they change (the audit log)."""
+    (photos, positions) as well as for what they change (the audit log), unless the name holds a NIP (an
+    operator who logs in with their own, as many regencies do): then by that NIP's hash."""
     if principal.role == "employee":
         return _without_none({"role": principal.role, "nip_hash": obs.nip_hash_or_none(principal.subject)})
+    nip = NIP_DIGITS.search(UNIT_SEPARATORS.sub("", principal.subject))
+    if nip is not None:
+        return _without_none({"role": principal.role, "admin_nip_hash": obs.nip_hash_or_none(nip.group())})
     return {"role": principal.role, "admin": principal.subject}
 
 

@@ -227,6 +227,24 @@ def test_a_unit_filter_holding_a_nip_or_a_name_is_not_logged(
     assert typed.strip() not in out and "198501012010011001" not in out.replace(" ", "").replace(".", "")
 
 
+@pytest.mark.parametrize("username", ["198501012010011001", "op.198501012010011001"])
+def test_an_admin_whose_user_name_holds_a_nip_is_logged_by_its_hash(
+    capsys: pytest.CaptureFixture[str], api: Api, username: str
+) -> None:
+    # GIVEN an operator whose user name is their NIP, as many regencies hand them out
+    body = {"username": username, "password": "kuat-sekali-1", "role": "auditor"}
+    assert api.call("POST", "/v1/admin/users", body, token=api.admin_token()).status == 201
+    token = api.admin_token(username, "kuat-sekali-1")
+    capsys.readouterr()
+    # WHEN they read a list
+    assert api.call("GET", "/v1/admin/attempts", token=token).status == 200
+    # THEN the request line names them by the NIP's hash, and the NIP is nowhere in the output
+    out, lines = stdout_lines(capsys)
+    (line,) = request_lines(lines)
+    assert line["admin_nip_hash"] == obs.hash_nip("198501012010011001") and "admin" not in line
+    assert "198501012010011001" not in out
+
+
 @pytest.fixture()
 def employee(api: Api) -> Employee:
     return enrolled_employee(api)
