@@ -545,6 +545,17 @@ def add_fingerprint(tx: TransactWrite, nip: str, ref: str, fp: PhotoFingerprint,
         add_index_item(tx, nip, key, fp.face_hash, expires)
 
 
+def forget_vectors(tx: TransactWrite, nip: str, ref: str, created_at: str) -> None:
+    """Put into the caller's transaction (a face refused or deleted, `store.faces`): the fingerprint row of the
+    enrolment photo written with it (`add_fingerprint`, at `created_at`) keeps its hashes and aligned face, which
+    replay detection reads, but no longer the face's vectors: a refused or deleted face keeps no biometric
+    vectors (decision 405). Nothing when the row is gone (its 400 days are over) or holds none."""
+    row = get_model(FingerprintModel, nip, fingerprint_key(ref, parse_iso(created_at)))
+    if row is not None and row.vectors:
+        gone: list[Action] = [FingerprintModel.vectors.remove(), FingerprintModel.layout.remove()]
+        tx.update(row, actions=gone, condition=FingerprintModel.sha256.exists())
+
+
 def add_index_item(tx: TransactWrite, nip: str, key: str, face_hash: int, expires: datetime) -> None:
     """The replay index's item of one photo (`key`: its history row's range key): an item of its own, never
     one another check-in writes too (an update: the history row's required hashes are not repeated here)."""

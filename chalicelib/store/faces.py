@@ -72,7 +72,7 @@ from chalicelib.store.base import (
     transaction,
     utc_now,
 )
-from chalicelib.store.events import add_fingerprint
+from chalicelib.store.events import add_fingerprint, forget_vectors
 from chalicelib.store.models import (
     EmployeeModel,
     FaceApprovalModel,
@@ -579,6 +579,8 @@ class DynamoFacesRepository:
         unchanged = (FaceTemplateModel.status == PENDING) & (FaceTemplateModel.vectors == found.vectors)
         with storage_call("dynamodb"), transaction(request_token()) as tx:
             tx.update(FaceTemplateModel(nip, template_id), actions=actions, condition=unchanged)
+            if not decision.approve:
+                forget_vectors(tx, nip, template_id, found.created_at)
             tx.update(EmployeeModel(nip), actions=counts)
             if count is not None:
                 _logged_approval(tx, nip, template_id)
@@ -611,6 +613,7 @@ class DynamoFacesRepository:
             tx.delete(
                 FaceTemplateModel(nip, template_id), condition=FaceTemplateModel.template_id.exists() & _still(status)
             )
+            forget_vectors(tx, nip, template_id, found.created_at)
             if counter is not None:
                 uncount: list[Action] = [counter.add(-1), *noted]
                 tx.update(EmployeeModel(nip), actions=uncount)

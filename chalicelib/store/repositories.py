@@ -85,7 +85,9 @@ def memory_repositories() -> Repositories:
     return Repositories(
         people=people,
         events=events,
-        faces=InMemoryFacesRepository(people, fingerprints=events.remember_fingerprint),
+        faces=InMemoryFacesRepository(
+            people, fingerprints=events.remember_fingerprint, vectors_gone=events.forget_vectors
+        ),
         photos=InMemoryPhotoBuckets(),
         zones=InMemoryZonesRepository(people),  # moves the employees' field-duty hints, as DynamoDB does
         calendar=InMemoryCalendarRepository(people),  # moves the employees' own-plan hints, as DynamoDB does

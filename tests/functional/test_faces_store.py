@@ -3,14 +3,17 @@ an approval that the eventually consistent `by_shard` index does not show yet (i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 import pytest
 from pynamodb.expressions.update import Action
 
 from chalicelib.errors import UnavailableError
+from chalicelib.face.types import PhotoFingerprint
 from chalicelib.store import faces as faces_store
 from chalicelib.store.base import utc_now
+from chalicelib.store.events import DynamoEventsRepository
 from chalicelib.store.faces import APPROVALS_WINDOW, Decision, DynamoFacesRepository, FacesRepository
 from chalicelib.store.models import FaceTemplateModel
 from chalicelib.store.people import PeopleRepository
@@ -21,6 +24,10 @@ class TestDynamoFacesRepository(FacesRepositoryContract):
     @pytest.fixture()
     def repo(self, aws: None) -> FacesRepository:
         return DynamoFacesRepository()
+
+    @pytest.fixture()
+    def history(self, aws: None) -> Callable[[str, datetime], list[PhotoFingerprint]]:
+        return DynamoEventsRepository().fingerprints_of
 
 
 def _lagging(nip: str, template_id: str) -> None:

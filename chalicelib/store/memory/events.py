@@ -224,6 +224,15 @@ class InMemoryEventsRepository(EventDecisions):
         with self._lock:
             self._remember(nip, ref, fp, now)
 
+    def forget_vectors(self, nip: str, ref: str, created_at: str) -> None:
+        """Twin only: what DynamoDB's transaction refusing or deleting a face (`store.events.forget_vectors`)
+        writes to its enrolment photo's fingerprint."""
+        key = fingerprint_key(ref, parse_iso(created_at))
+        with self._lock:
+            found = self._fingerprints.get(nip, {}).get(key)
+            if found is not None:
+                self._fingerprints[nip][key] = replace(found, embeddings={})
+
     def _remember(self, nip: str, ref: str, fp: PhotoFingerprint, now: datetime) -> None:
         """Kept as DynamoDB gives it back: vectors packed to float32 and read again."""
         stored = replace(fp, embeddings=unpack(*pack(fp.embeddings)))

@@ -51,6 +51,8 @@ from chalicelib.store.vectors import pack, unpack
 
 # (nip, ref, fingerprint, when): where the twin hands the fingerprint of an enrolment photo.
 FingerprintSink = Callable[[str, str, PhotoFingerprint, datetime], None]
+# (nip, ref, when as stored): where it says that a refused or deleted face's enrolment photo keeps no vectors.
+VectorsGone = Callable[[str, str, str], None]
 
 
 @dataclass(frozen=True)
@@ -75,9 +77,15 @@ def _as_stored(vectors: Mapping[str, Vector]) -> tuple[Mapping[str, Vector], tup
 class InMemoryFacesRepository:
     """Templates by NIP then template id; the employees' face state in `people`."""
 
-    def __init__(self, people: InMemoryPeopleRepository, fingerprints: FingerprintSink | None = None) -> None:
+    def __init__(
+        self,
+        people: InMemoryPeopleRepository,
+        fingerprints: FingerprintSink | None = None,
+        vectors_gone: VectorsGone | None = None,
+    ) -> None:
         self._people = people
         self._fingerprints = fingerprints
+        self._vectors_gone = vectors_gone
         self._templates: dict[str, dict[str, _Stored]] = {}
         self._version = 0
         self._changes: dict[int, _Change] = {}  # by the count each made
@@ -204,6 +212,8 @@ class InMemoryFacesRepository:
                 noted = self._noted_models(nip, template_id, found.info.models)
                 self._people.update_face_state(nip, templates_added=1, face_model=noted, approved=True)
                 self._counted_change(nip, Template(template_id, dict(found.vectors)))
+        if not decision.approve:
+            self._forget_vectors(nip, found.info)
 
     def delete_template(self, nip: str, template_id: str, audit: AuditBatch | None = None) -> bool:
         with self._lock:
@@ -218,7 +228,13 @@ class InMemoryFacesRepository:
                 self._counted_change(nip, None, removed=template_id)
             elif found.info.status == PENDING:
                 self._people.update_face_state(nip, pending_added=-1)
+        self._forget_vectors(nip, found.info)
         return True
+
+    def _forget_vectors(self, nip: str, info: TemplateInfo) -> None:
+        """What DynamoDB's transaction writes to the enrolment photo's fingerprint (`store.events.forget_vectors`)."""
+        if self._vectors_gone is not None:
+            self._vectors_gone(nip, info.template_id, info.created_at)
 
     def replace_vectors(self, nip: str, template_id: str, vectors: Mapping[str, Vector]) -> None:
         stored, models = _as_stored(vectors)

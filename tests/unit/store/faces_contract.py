@@ -1,8 +1,9 @@
 """The behaviour every implementation of `chalicelib.store.faces.FacesRepository` must have.
 
-Subclass `FacesRepositoryContract` as `Test...` and provide two fixtures over one fresh, empty deployment:
-`people` (the people repository, where the employees are) and `repo` (the faces repository writing their
-template counts there): the in-memory twins in tests/unit/store, the DynamoDB ones (moto in-process) in
+Subclass `FacesRepositoryContract` as `Test...` and provide three fixtures over one fresh, empty deployment:
+`people` (the people repository, where the employees are), `repo` (the faces repository writing their
+template counts there) and `history` (the events repository's `fingerprints_of`: the replay history the
+enrolment photos' fingerprints join): the in-memory twins in tests/unit/store, the DynamoDB ones (moto in-process) in
 tests/functional/test_faces_store.py (`people` comes from each folder's conftest.py). Nothing here depends on
 how the repositories are built.
 """
@@ -11,9 +12,9 @@ from __future__ import annotations
 
 import random
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 import pytest
@@ -388,6 +389,26 @@ class FacesRepositoryContract(FacesSetUp):
         assert again is not None and again.template.embeddings == {} and again.info.models == ()
         # AND a recompute after a model change does not make them again: it is not among the templates to re-embed
         assert [key.template_id for key in repo.iter_template_keys([NIP])] == ["t-1"]
+
+    def test_a_refused_or_deleted_face_s_enrolment_photo_keeps_its_hashes_but_no_vectors(
+        self, repo: FacesRepository, history: Callable[[str, datetime], list[PhotoFingerprint]]
+    ) -> None:
+        # GIVEN a pending face (a stand-in's), an approved one, and one more approved: each enrolment photo's
+        # fingerprint joins the replay history with the face's vectors
+        self.pending(repo, "t-p", seed=2)
+        self.save(repo, "t-1", seed=1)
+        self.save(repo, "t-2", seed=3)
+        # WHEN the pending face is rejected and the first approved one deleted
+        repo.decide_template(NIP, "t-p", Decision(False, "sari", iso(utc_now()), "bukan wajah pegawai"))
+        assert repo.delete_template(NIP, "t-1") is True
+        # THEN their photos' fingerprints keep the hashes replay detection reads, but not the faces' vectors (the
+        # notice says a face's data goes at once when it is refused or deleted); the face kept keeps its own
+        kept = {fp.sha256: fp for fp in history(NIP, utc_now())}
+        assert sorted(kept) == sorted(fingerprint(seed).sha256 for seed in (1, 2, 3))
+        assert kept[fingerprint(2).sha256].embeddings == {} and kept[fingerprint(1).sha256].embeddings == {}
+        assert kept[fingerprint(2).sha256].phash == 2 and same_vectors(
+            kept[fingerprint(3).sha256].embeddings, vectors(3)
+        )
 
     def test_of_parallel_decisions_exactly_one_is_applied(
         self, repo: FacesRepository, people: PeopleRepository
