@@ -132,6 +132,53 @@ def test_activation_link_then_home_logout_and_login_again(phone: Phone, employee
     phone.assert_clean()
 
 
+def test_back_after_activation_or_login_shows_beranda_not_the_spent_form(phone: Phone, employee: Employee) -> None:
+    page = phone.page
+    # GIVEN the app opened, then the QR link of the activation sheet (Android Chrome keeps both in its history)
+    page.goto("/app/")
+    expect(page.get_by_role("button", name="Masuk")).to_be_visible()
+    page.goto(f"/app/#/aktivasi?nip={employee.nip}&kode={employee.code}")
+    page.get_by_label("Kata sandi baru").fill(PASSWORD)
+    page.get_by_role("button", name="Aktifkan").click()
+    expect(page.get_by_text(employee.nama)).to_be_visible()
+    # WHEN the employee presses Back on Beranda, THEN the activation form of the code just used is not shown
+    page.go_back()
+    expect(page.get_by_text(employee.nama)).to_be_visible()
+    expect(page.get_by_role("button", name="Aktifkan")).to_have_count(0)
+    # AND after "Keluar" and a login, Back does not show the login form to the employee signed in
+    page.get_by_role("button", name="Keluar").click()
+    _log_in(page, employee.nip)
+    expect(page.get_by_text(employee.nama)).to_be_visible()
+    page.go_back()
+    expect(page.get_by_text(employee.nama)).to_be_visible()
+    expect(page.get_by_role("button", name="Masuk")).to_have_count(0)
+    # AND the login's address opened while signed in (a bookmark, an old link) shows Beranda, its address too
+    page.goto("/app/#/masuk")
+    expect(page.get_by_role("heading", name="Beranda")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/app/#/$"))
+    phone.assert_clean()
+
+
+def test_home_offers_coba_lagi_when_its_first_read_fails_and_nothing_is_kept(phone: Phone, employee: Employee) -> None:
+    page = phone.page
+    _activate(phone, employee)
+    # GIVEN a phone that keeps no day (a first sign-in) on a link where GET /v1/me gets no answer
+    page.evaluate("localStorage.removeItem('smart.profile')")
+    page.route("**/v1/me", lambda route: route.abort("timedout"))
+    page.reload()
+    # THEN Beranda says so and offers "Coba Lagi" (the read ran again only when the connection came back)
+    expect(page.get_by_role("alert").first).to_contain_text("Tidak ada koneksi")
+    retry = page.get_by_role("button", name="Coba Lagi")
+    expect(retry).to_be_visible()
+    # WHEN the signal is better and the employee taps it, THEN the day is read and shown
+    page.unroute("**/v1/me")
+    retry.click()
+    expect(page.get_by_text(employee.nama)).to_be_visible()
+    expect(page.get_by_role("button", name="Coba Lagi")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Beranda")).to_be_focused()
+    phone.assert_clean()
+
+
 def test_activation_in_another_browser_offers_chrome_and_still_activates_here(
     browser: Any, stack: StackUrls, employee: Employee
 ) -> None:

@@ -244,6 +244,12 @@ def test_check_in_refused_outside_the_zone_then_recorded_inside(
     expect(page.get_by_role("button", name="Absen Masuk")).to_have_count(0)
     expect(page.get_by_text("Sudah absen masuk")).to_be_visible()
     phone.check_screen("beranda-sudah-masuk")
+    # AND Android's Back from Beranda does not open the check-in again (camera, a new challenge, a second tap
+    # refused as already recorded): "Kembali ke Beranda" took the check-in's address out of the history
+    page.go_back()
+    expect(page.get_by_role("heading", name="Beranda")).to_be_visible()
+    expect(page.get_by_label("Pratinjau kamera")).to_have_count(0)
+    expect(page.get_by_role("button", name="Absen Pulang")).to_be_visible()
     phone.assert_clean(frozenset({(422, "/v1/attendance")}))
 
 

@@ -1,6 +1,31 @@
 import { describe, expect, it } from "vitest";
 import { ApiError, messageOf, UserMessage } from "../../shared/api";
-import { check, digitsOnly, filed, filled, needed, nipProblem, percentText, reworded, withdrawnByOwner } from "./forms";
+import {
+  activationProblems,
+  check,
+  digitsOnly,
+  filed,
+  filingProblems,
+  filled,
+  loginProblems,
+  needed,
+  nipProblem,
+  passwordChangeProblems,
+  percentText,
+  reworded,
+  withdrawnByOwner,
+} from "./forms";
+import { Form } from "./ui";
+
+/** The message a form's check shows (its error line), or null when it sends. */
+function told(problems: (string | null)[]): string | null {
+  try {
+    check(...problems);
+    return null;
+  } catch (exc) {
+    return messageOf(exc);
+  }
+}
 
 describe("what a form checks before sending", () => {
   it("keeps the digits of a NIP written as civil-service documents print it, without cutting any", () => {
@@ -23,6 +48,47 @@ describe("what a form checks before sending", () => {
     expect(needed("Sakit", "Alasan wajib diisi.")).toBeNull();
     expect(() => check(null, needed(" ", "Alasan wajib diisi."), "lainnya")).toThrow(new UserMessage("Alasan wajib diisi."));
     expect(() => check(null, null)).not.toThrow();
+  });
+});
+
+describe("every field the browser's check asked for (`required`) is asked for in Indonesian", () => {
+  const NIP = "199112012025121689";
+
+  it("leaves nothing to the browser, whose bubbles speak the phone's language ('Please fill out this field.')", () => {
+    const form = Form({ action: "Masuk", busy: false, error: null, onSubmit: async () => undefined, children: null });
+    expect(form.type).toBe("form");
+    expect((form.props as { noValidate?: boolean }).noValidate).toBe(true);
+  });
+
+  it("Masuk: the NIP, then the password", () => {
+    expect(told(loginProblems("", ""))).toBe("NIP wajib diisi.");
+    expect(told(loginProblems(NIP, ""))).toBe("Kata sandi wajib diisi.");
+    expect(told(loginProblems(NIP, " "))).toBeNull(); // a password is taken as typed; SMART judges it
+  });
+
+  it("Aktivasi: the NIP, the code, then the new password", () => {
+    expect(told(activationProblems("", "", ""))).toBe("NIP wajib diisi.");
+    expect(told(activationProblems(NIP, " ", ""))).toBe("Kode aktivasi wajib diisi.");
+    expect(told(activationProblems(NIP, "12345678", ""))).toBe("Kata sandi baru wajib diisi.");
+    expect(told(activationProblems(NIP, "12345678", "Sawah-Hijau-Pagi-2026"))).toBeNull();
+  });
+
+  it("Ubah Kata Sandi: the current password, then the new one", () => {
+    expect(told(passwordChangeProblems("", ""))).toBe("Kata sandi lama wajib diisi.");
+    expect(told(passwordChangeProblems("Sawah-Hijau-Pagi-2026", ""))).toBe("Kata sandi baru wajib diisi.");
+    expect(told(passwordChangeProblems("Sawah-Hijau-Pagi-2026", "Sawah-Hijau-Pagi-2027"))).toBeNull();
+  });
+
+  it("Pengajuan: the days (a correction's day and time), then the reason", () => {
+    const leave = { type: "CUTI", start: "2026-12-07", end: "2026-12-08", time: "", reason: "Mengantar anak berobat" };
+    expect(told(filingProblems(leave))).toBeNull();
+    expect(told(filingProblems({ ...leave, start: "", reason: "" }))).toBe("Tanggal mulai wajib diisi.");
+    expect(told(filingProblems({ ...leave, end: "" }))).toBe("Tanggal selesai wajib diisi.");
+    expect(told(filingProblems({ ...leave, reason: "  " }))).toBe("Alasan wajib diisi.");
+    const correction = { ...leave, type: "KOREKSI", end: "", time: "16:05" };
+    expect(told(filingProblems(correction))).toBeNull(); // its end date is its start date
+    expect(told(filingProblems({ ...correction, start: "" }))).toBe("Tanggal absen wajib diisi.");
+    expect(told(filingProblems({ ...correction, time: "" }))).toBe("Jam sebenarnya wajib diisi.");
   });
 });
 

@@ -31,6 +31,40 @@ export function needed(value: string, message: string): string | null {
   return filled(value) ? null : message;
 }
 
+/** `message` as a problem when nothing was typed, else null: a password is taken as typed (spaces are its own; SMART
+ * judges it), and a date or time field whose value is incomplete reads as empty. */
+export function given(value: string, message: string): string | null {
+  return value === "" ? message : null;
+}
+
+// Each form's checks, in the order its fields stand (the first problem is the one told, as the browser's own
+// check would have named the first field). The forms take no check of the browser's (`noValidate`, ui.Form):
+// a phone whose Chrome is in English said "Please fill out this field." instead of these.
+
+/** "Masuk". */
+export function loginProblems(nip: string, password: string): (string | null)[] {
+  return [nipProblem(nip), given(password, "Kata sandi wajib diisi.")];
+}
+
+/** "Aktifkan". */
+export function activationProblems(nip: string, code: string, password: string): (string | null)[] {
+  return [nipProblem(nip), needed(code, "Kode aktivasi wajib diisi."), given(password, "Kata sandi baru wajib diisi.")];
+}
+
+/** "Simpan Kata Sandi" (Ubah Kata Sandi). */
+export function passwordChangeProblems(current: string, next: string): (string | null)[] {
+  return [given(current, "Kata sandi lama wajib diisi."), given(next, "Kata sandi baru wajib diisi.")];
+}
+
+/** "Kirim Pengajuan": a correction names its day and the time it should have been; any other request its days. */
+export function filingProblems(f: { type: string; start: string; end: string; time: string; reason: string }): (string | null)[] {
+  const days =
+    f.type === "KOREKSI"
+      ? [given(f.start, "Tanggal absen wajib diisi."), given(f.time, "Jam sebenarnya wajib diisi.")]
+      : [given(f.start, "Tanggal mulai wajib diisi."), given(f.end, "Tanggal selesai wajib diisi.")];
+  return [...days, needed(f.reason, "Alasan wajib diisi.")];
+}
+
 /** A percentage with the Indonesian decimal comma: 12.5 → "12,5%", 10 → "10%". */
 export function percentText(value: number): string {
   return `${value.toLocaleString("id-ID", { maximumFractionDigits: 2 })}%`;

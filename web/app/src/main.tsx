@@ -2,7 +2,7 @@ import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { keepStorage } from "./browser";
 import { startOutbox } from "./outbox";
-import { navigate, type Route, screenOf, useFocusOnNewScreen, useRoute } from "./router";
+import { navigate, type Route, screenOf, signedInRedirect, useFocusOnNewScreen, useRoute } from "./router";
 import { Activation } from "./screens/Activation";
 import { Checkin } from "./screens/Checkin";
 import { Enrol } from "./screens/Enrol";
@@ -46,8 +46,14 @@ function App() {
     window.addEventListener(SIGNED_OUT_EVENT, signedOut);
     return () => window.removeEventListener(SIGNED_OUT_EVENT, signedOut);
   }, []);
-  const shown = screenOf(route, token() !== null);
+  const signedIn = token() !== null;
+  const shown = screenOf(route, signedIn);
   useFocusOnNewScreen(shown);
+  // The login's address while signed in (Back to an old entry, a link): Beranda is shown, and the address follows.
+  const redirect = signedInRedirect(route, signedIn);
+  useEffect(() => {
+    if (redirect) navigate(redirect, { replace: true });
+  }, [redirect]);
 
   if (shown === "/aktivasi") return <Activation params={route.params} />;
   if (shown === "/masuk") return <Login key={notice ?? ""} notice={notice} />;

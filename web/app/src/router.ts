@@ -18,23 +18,42 @@ export function parseHash(hash: string): Route {
 /** Shows `path`. Already there (signing in on Home's own address, `#/`, shows the login): the route is read again,
  * so the screen follows who is signed in now instead of staying on the login form; with no hash change, which
  * the update check (update.ts) takes for a move and may reload the app on (the sign-out notice shown on the
- * login's own address, `#/masuk`, would be reloaded away). */
-export function navigate(path: string): void {
-  if (location.hash !== `#${path}`) location.hash = path;
-  else rereadRoute();
+ * login's own address, `#/masuk`, would be reloaded away). `replace`: the address shown now leaves the history
+ * (Android's Back), for a step that ends a flow: the check-in's answer, a login, an activation, an enrolment
+ * done. Back from Beranda would open the spent screen again: the camera and a new challenge, a second tap refused
+ * and kept as a refused attempt, the login form to someone signed in, an activation code already used. */
+export function navigate(path: string, { replace = false }: { replace?: boolean } = {}): void {
+  if (location.hash === `#${path}`) rereadRoute();
+  else if (replace) location.replace(`#${path}`); // a hash change too (the route is read on it), in place
+  else location.hash = path;
+}
+
+/** Back to Beranda at the end of a flow, the flow's screen leaving the history (`navigate`'s `replace`). */
+export function homeAfterFlow(): void {
+  navigate("/", { replace: true });
 }
 
 export function useRoute(): Route {
   return useHashRoute(parseHash);
 }
 
-/** Which screen a route shows: the activation always, the login when asked for or signed out (whatever the route
- * says), otherwise the route's own, told apart by its query (a check-in or a check-out). */
+/** Which screen a route shows: the activation always (a phone handed on to a colleague is activated from the QR
+ * while its first owner's session is still kept, decision 160), the login when signed out (whatever the route
+ * says), Beranda for the login's address while signed in (`signedInRedirect` replaces that address), otherwise
+ * the route's own, told apart by its query (a check-in or a check-out). */
 export function screenOf(route: Route, signedIn: boolean): string {
   if (route.path === "/aktivasi") return "/aktivasi";
-  if (route.path === "/masuk" || !signedIn) return "/masuk";
+  if (!signedIn) return "/masuk";
+  if (route.path === "/masuk") return "/";
   const query = route.params.toString();
   return query ? `${route.path}?${query}` : route.path;
+}
+
+/** Where a route shown to a signed-in employee is moved to, in place (`navigate`'s `replace`), or null: the
+ * login's address goes to Beranda (an old `#/masuk` entry reached by Back, a link, a bookmark); signing in as
+ * someone else goes through "Keluar", which warns of captures still waiting. */
+export function signedInRedirect(route: Route, signedIn: boolean): string | null {
+  return signedIn && route.path === "/masuk" ? "/" : null;
 }
 
 /** The focus on a change of screen (`screen`: what is shown; not on the first load, where the page starts at its

@@ -162,6 +162,25 @@ describe("an activation or a login", () => {
     expect(token()).toBe("new-token");
   });
 
+  it("of another employee forgets the profile kept, whose name and day Beranda would show; the same one keeps it", async () => {
+    // GIVEN a phone handed on whose first owner's profile is still kept (decision 160: activated from the QR)
+    vi.stubGlobal("navigator", {});
+    const first = { nip: "199001012020012001", nama: "Siti Rahmawati" };
+    localStorage.setItem("smart.profile", JSON.stringify(first));
+    // WHEN the colleague activates (or logs in), THEN Beranda has no profile to show but theirs, once read
+    vi.stubGlobal("fetch", vi.fn(async () => answer(201, TOKEN)));
+    await activate("198502022010011002", "12345678", "Sawah-Hijau-Pagi-2026");
+    expect([token(), localStorage.getItem("smart.nip"), cachedProfile()]).toEqual(["new-token", "198502022010011002", null]);
+    localStorage.setItem("smart.profile", JSON.stringify(first));
+    vi.stubGlobal("fetch", vi.fn(async () => answer(200, TOKEN)));
+    await logIn("198502022010011002", "Sawah-Hijau-Pagi-2026");
+    expect(cachedProfile()).toBeNull();
+    // AND the first owner signing in again keeps theirs (Beranda opens at once from it, also offline)
+    localStorage.setItem("smart.profile", JSON.stringify(first));
+    await logIn("199001012020012001", "Sawah-Hijau-Pagi-2026");
+    expect(cachedProfile()).toEqual(first);
+  });
+
   it("goes on without waiting where the browser never answers, or cannot keep it", async () => {
     vi.stubGlobal("navigator", { storage: { persist: () => new Promise<boolean>(() => undefined) } });
     vi.stubGlobal("fetch", vi.fn(async () => answer(200, TOKEN)));

@@ -41,7 +41,14 @@ export function token(): string | null {
   return localStorage.getItem(TOKEN_KEY);
 }
 
+/** A new session (login or activation). The profile kept is another employee's when the NIP changed (a phone
+ * handed on and activated from the QR while its first owner's session was still kept, decision 160): it goes,
+ * or Beranda would show that employee's name and day (and offer their check-in button) until `GET /v1/me`
+ * answers, which on a weak link may be never. The same employee's stays (Beranda opens at once, also offline).
+ * Captures waiting in the outbox carry their owner's NIP and stay for them (outbox.ts). */
 function keep(answer: TokenAnswer, nip: string): void {
+  if (cachedProfile()?.nip !== nip) localStorage.removeItem(PROFILE_KEY);
+  changeUnanswered = null; // a password change left unanswered is the earlier session's
   localStorage.setItem(TOKEN_KEY, answer.token);
   localStorage.setItem(NIP_KEY, nip);
   void keepStorage(); // the phone's id now binds the account: ask the browser not to evict it (never waited for)

@@ -81,7 +81,10 @@ export function useSubmit(action: () => Promise<void>, notice: string | null = n
   return { busy, error, submit };
 }
 
-/** A form with its fields, the error line and its one submit button (`action`, disabled while busy). */
+/** A form with its fields, the error line and its one submit button (`action`, disabled while busy). The browser
+ * checks nothing (`noValidate`): its bubbles speak the phone's language ("Please fill out this field." in an
+ * English Chrome) and skip the error line; each form checks its own fields in Indonesian (forms.ts). Fields keep
+ * `required`, which screen readers announce. */
 export function Form(props: {
   action: string;
   busy: boolean;
@@ -90,7 +93,7 @@ export function Form(props: {
   children: ComponentChildren;
 }) {
   return (
-    <form onSubmit={(e) => void props.onSubmit(e)}>
+    <form noValidate onSubmit={(e) => void props.onSubmit(e)}>
       {props.children}
       <ErrorLine message={props.error} />
       <button type="submit" disabled={props.busy}>

@@ -1,8 +1,8 @@
 import { useState } from "preact/hooks";
 import { chromeActivationLink, notChrome } from "../browser";
-import { navigate } from "../router";
+import { homeAfterFlow } from "../router";
 import { busyLabel } from "../../../shared/ui";
-import { check, digitsOnly, needed, nipProblem } from "../forms";
+import { activationProblems, check, digitsOnly } from "../forms";
 import { activate } from "../session";
 import { Field, Form, Page, PasswordFields, useSubmit } from "../ui";
 
@@ -11,9 +11,9 @@ export function Activation({ params }: { params: URLSearchParams }) {
   const [code, setCode] = useState(digitsOnly(params.get("kode") ?? ""));
   const [password, setPassword] = useState("");
   const { busy, error, submit } = useSubmit(async () => {
-    check(nipProblem(nip), needed(code, "Kode aktivasi wajib diisi."));
+    check(...activationProblems(nip, code, password));
     await activate(nip, code, password);
-    navigate("/");
+    homeAfterFlow(); // Back from Beranda does not show the form of a code already used
   });
 
   return (

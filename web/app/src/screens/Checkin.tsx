@@ -2,7 +2,7 @@ import { useCallback, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { timing, type Outcome } from "../answers";
 import { askAhead, checkIn, type Early, errorShown } from "../checkin";
 import { FixLine, LampCamera, useFix, useLamp, usableFix } from "../live";
-import { navigate } from "../router";
+import { homeAfterFlow } from "../router";
 import type { Kind } from "../types";
 import { clockOf } from "../clock";
 import { ErrorLine, Page } from "../ui";
@@ -14,7 +14,7 @@ export const KIND_ACTION: Record<Kind, string> = { in: "Absen Masuk", out: "Abse
 
 function Answer({ outcome, onAgain }: { outcome: Outcome; onAgain: () => void }) {
   const home = (
-    <button type="button" onClick={() => navigate("/")}>
+    <button type="button" onClick={homeAfterFlow}>
       Kembali ke Beranda
     </button>
   );
@@ -43,7 +43,7 @@ function Answer({ outcome, onAgain }: { outcome: Outcome; onAgain: () => void })
         <button type="button" onClick={onAgain}>
           Coba Lagi
         </button>
-        <button type="button" class="secondary" onClick={() => navigate("/")}>
+        <button type="button" class="secondary" onClick={homeAfterFlow}>
           Kembali ke Beranda
         </button>
       </div>

@@ -2,7 +2,7 @@ import { useCallback, useState } from "preact/hooks";
 import { ApiError, messageOf, NETWORK_ERROR } from "../../../shared/api";
 import { grab, SELFIE_BYTES, SELFIE_PX } from "../camera";
 import { LampCamera, useLamp } from "../live";
-import { navigate } from "../router";
+import { homeAfterFlow } from "../router";
 import { cachedProfile, call } from "../session";
 import { ErrorLine, Page } from "../ui";
 import type { Profile } from "../types";
@@ -58,7 +58,7 @@ export function Enrol() {
         <div class="answer review" role="status">
           <p class="answer-title">Menunggu persetujuan admin</p>
           <p>Foto wajah sudah terkirim. Absen dapat dilakukan setelah admin unit menyetujuinya.</p>
-          <button type="button" onClick={() => navigate("/")}>
+          <button type="button" onClick={homeAfterFlow}>
             Kembali ke Beranda
           </button>
         </div>

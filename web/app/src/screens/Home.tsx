@@ -1,5 +1,6 @@
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { messageOf } from "../../../shared/api";
+import { busyLabel } from "../../../shared/ui";
 import { type Delivered, dismiss, flush, OUTBOX_EVENT, type RefusedCapture, refusals, type Waiting, waiting } from "../outbox";
 import { navigate } from "../router";
 import { cachedProfile, call, logOut, myProfile } from "../session";
@@ -158,6 +159,19 @@ async function keptDay(): Promise<{ profile: Profile; stale: "day" | "other-day"
   return { profile: cached, stale: holds ? "day" : "other-day", marks };
 }
 
+/** "Coba Lagi" under the error line when the day's read failed and the phone keeps no day to show instead (a
+ * first sign-in on a weak link, SMART's refusal): reads only run again when the connection returns or a capture
+ * is delivered, and a phone that never lost its (weak) connection would stay on the error line. Disabled, saying
+ * so, while the read is under way. */
+export function ReadAgain(p: { profile: Profile | null; error: string | null; reading: boolean; onRetry: () => void }) {
+  if (p.profile || !p.error) return null;
+  return (
+    <button type="button" disabled={p.reading} onClick={p.onRetry}>
+      {busyLabel(p.reading, "Coba Lagi")}
+    </button>
+  );
+}
+
 const LONGEST_TIMER_MS = 2 ** 31 - 1; // setTimeout's limit (about 24 days)
 
 /** Home shown again once the day's window opens or closes while it stays open (`windowState` changes then). */
@@ -188,6 +202,14 @@ export function Home() {
   // Bumped when the outbox has delivered captures (what was sent counts at once) and when the connection returns
   // (a day shown "Tanpa sinyal" is read again, whether or not anything waited): the day is read again.
   const [reads, setReads] = useState(0);
+  // "Coba Lagi" tapped (ReadAgain): once the day is shown the button is gone, and the focus goes to the heading
+  // (router.useFocusOnNewScreen's way) instead of falling to the page.
+  const retried = useRef(false);
+  useLayoutEffect(() => {
+    if (!profile || !retried.current) return;
+    retried.current = false;
+    document.querySelector<HTMLElement>("main h1")?.focus();
+  }, [profile]);
 
   useEffect(() => {
     const abort = new AbortController();
@@ -304,6 +326,15 @@ export function Home() {
         <p aria-live="polite">Memuat…</p>
       )}
       {stale ? null : <ErrorLine message={error} />}
+      <ReadAgain
+        profile={profile}
+        error={error}
+        reading={reading}
+        onRetry={() => {
+          retried.current = true;
+          setReads((n) => n + 1);
+        }}
+      />
       <Outbox queued={queued} delivered={delivered} refused={refused} />
       {/* Shown with the day, not before it: the day's lines would push a menu shown while loading down
           under a finger already on its way to it (a tap lands on the wrong line). */}

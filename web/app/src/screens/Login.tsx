@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
-import { navigate } from "../router";
+import { homeAfterFlow } from "../router";
 import { busyLabel } from "../../../shared/ui";
-import { check, digitsOnly, nipProblem } from "../forms";
+import { check, digitsOnly, loginProblems } from "../forms";
 import { waitingOnPhone } from "../outbox";
 import { logIn } from "../session";
 import { Field, Form, Page, PasswordFields, useSubmit } from "../ui";
@@ -19,9 +19,9 @@ export function Login({ notice }: { notice: string | null }) {
       .catch(() => undefined); // no storage to read: nothing to say
   }, []);
   const { busy, error, submit } = useSubmit(async () => {
-    check(nipProblem(nip));
+    check(...loginProblems(nip, password));
     await logIn(nip, password);
-    navigate("/");
+    homeAfterFlow(); // Back from Beranda does not show the login form to someone signed in
   }, notice);
 
   return (

@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { busyLabel } from "../../../shared/ui";
-import { reworded } from "../forms";
+import { check, passwordChangeProblems, reworded } from "../forms";
 import { changePassword } from "../session";
 import { Form, Page, PasswordFields, useSubmit } from "../ui";
 
@@ -13,6 +13,7 @@ export function Password() {
   const [done, setDone] = useState(false);
   const { busy, error, submit } = useSubmit(async () => {
     setDone(false);
+    check(...passwordChangeProblems(current, next));
     await changePassword(current, next).catch((exc: unknown) => {
       throw reworded(exc, "INVALID_CREDENTIALS", "Kata sandi lama salah.");
     });

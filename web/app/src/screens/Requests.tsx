@@ -10,7 +10,7 @@ import type { CorrectionAllowance, Kind, RequestType, SelfRequest } from "../typ
 import { appended, hasMore, pageAt, pagesUpTo, type Page as ApiPage } from "../../../shared/paging";
 import { monthText } from "../../../shared/months";
 import { dateText, localDay } from "../clock";
-import { check, filed, type Filing, needed, withdrawnByOwner } from "../forms";
+import { check, filed, type Filing, filingProblems, withdrawnByOwner } from "../forms";
 import { ErrorLine, Field, Form, Page, Select, TextArea, useLoad, useSubmit } from "../ui";
 
 const TYPES = Object.entries(REQUEST_TYPE_NAMES) as [RequestType, string][];
@@ -196,7 +196,7 @@ export function Requests() {
 
   const { busy, error, submit } = useSubmit(async () => {
     setSent(false);
-    check(needed(reason, "Alasan wajib diisi."));
+    check(...filingProblems({ type, start, end, time, reason }));
     // A correction is about one day: its end date is its start date.
     const body: Filing = {
       type,
