@@ -42,10 +42,12 @@ from chalicelib.geo import (
     GeoError,
     GeoPolicy,
     PastFix,
+    ZoneConfig,
     assess_position,
     local_day,
     zones_for_day,
 )
+from chalicelib.geo import ZoneRef as Zone
 from chalicelib.messages import REFUSAL_CODES, message_for
 from chalicelib.observability import Metric, count_checkin, logger, timed
 from chalicelib.settings import Settings
@@ -409,14 +411,25 @@ def _refuse_second_arrival(recent: list[Event], day: str) -> None:
         raise AlreadyRecordedError(details={"first_event": event_view(first).model_dump(mode="json")})
 
 
+def _duty_zones(attempt: Attempt, settings: Settings, config: ZoneConfig) -> list[Zone]:
+    """The field-duty zones of the attempt's local date and, when it counts for another working day (a night
+    shift's check-out after midnight, a 23:45 arrival for a shift from midnight), of that day too: a letter for
+    the 3rd covers the 19:00-07:00 shift of the 3rd, whose 07:00 check-out on the 4th was refused OUTSIDE_ZONE."""
+    nip, day = attempt.employee.nip, local_day(attempt.attendance_time, settings.timezone)
+    rows, counted = _duties(attempt, settings), _counted(attempt, settings).day
+    if counted != day:
+        rows = [*rows, *runtime.zones().duties_of_employee(attempt.employee, counted)]
+    assignments = field_duty_assignments(nip, rows, config)
+    found = zones_for_day(nip, [], assignments, day)
+    return found + [z for z in zones_for_day(nip, [], assignments, counted) if z not in found]
+
+
 def _check_position(attempt: Attempt, settings: Settings, recent: list[Event]) -> None:
     request, employee = attempt.request, attempt.employee
     config = zone_config(settings)
     unit = cached_unit(runtime.people(), employee.unor_id)
     unit_zones = zone_refs(sorted(unit.zone_ids) if unit else [], config)
-    day = local_day(attempt.attendance_time, settings.timezone)
-    assignments = field_duty_assignments(employee.nip, _duties(attempt, settings), config)
-    zones = zones_for_day(employee.nip, unit_zones, assignments, day)
+    zones = [*unit_zones, *_duty_zones(attempt, settings, config)]
     fix = Fix(request.latitude, request.longitude, request.accuracy_m, request.mock_location, attempt.attendance_time)
     policy = geo_policy(settings)
     assessment = assess_position(fix, zones, _past_fixes(recent), policy, _refused_fixes(recent, policy))

@@ -594,10 +594,15 @@ def on_roster(settings: Settings, start: str, end: str, first: date, days: int) 
     calendar.set_shifts(Principal("op", "super_admin"), NIP, roster, settings, NOW)
 
 
-def checked(employee: Principal, settings: Settings, kind: str, at: datetime, *, photo: str) -> checkin.Answer:
-    """A check-in of `kind` at the office with a challenge asked at `at` (its attendance time), sent 20 s later."""
+def checked(
+    employee: Principal, settings: Settings, kind: str, at: datetime, *, photo: str, **changes: Any
+) -> checkin.Answer:
+    """A check-in of `kind` at the office (or as `changes` say) with a challenge asked at `at` (its attendance
+    time), sent 20 s later."""
     challenge = challenges.issue(NIP, PHONE, at, SETTINGS.challenge_ttl_s, SETTINGS.token_secret, action=ACTION)
-    body, raw = request(f"{kind}-{iso(at)}", photo=selfie(photo), type=kind, challenge_id=challenge.challenge_id)
+    body, raw = request(
+        f"{kind}-{iso(at)}", photo=selfie(photo), type=kind, challenge_id=challenge.challenge_id, **changes
+    )
     return checkin.check_in(employee, body, raw, settings, at + timedelta(seconds=20))
 
 
@@ -634,6 +639,30 @@ def test_an_arrival_before_midnight_for_a_shift_from_midnight_is_that_shift_s_ar
     assert repos.events.has_arrival_mark(NIP, "2026-12-04") and repos.events.has_arrival_mark(NIP, "2026-12-03")
     # AND another arrival for the 4th's shift is a second one, shown with it
     assert_second_arrival(employee, enrolled, local(DEC_4, 0, 10), GENUINE, first=answer)
+
+
+def test_a_field_duty_letter_for_a_night_shift_s_day_covers_its_check_out_after_midnight(
+    repos: Repositories, employee: Principal, enrolled: Settings
+) -> None:
+    # GIVEN 19:00-07:00 shifts, and a field-duty letter for the 3rd only, at a site away from the office
+    on_roster(enrolled, "19:00", "07:00", DEC_2, 3)
+    area = {"lat": OUTSIDE[0], "lon": OUTSIDE[1], "radius_m": 150}
+    letter = {"nips": [NIP], "start_date": DEC_3.isoformat(), "end_date": DEC_3.isoformat(), "letter_no": "800/9",
+              "reason": "jaga malam di RS rujukan", "circle": area}  # fmt: skip
+    zones.create_assignment(Principal("op", "super_admin"), AssignmentRequest.model_validate(letter), enrolled, NOW)
+    site = {"latitude": OUTSIDE[0], "longitude": OUTSIDE[1]}
+    # WHEN the nurse checks in there at 18:55 on the 3rd and out there at 07:00 on the 4th
+    arrival = checked(employee, enrolled, "in", local(DEC_3, 18, 55), photo=GENUINE, **site)
+    departure = checked(employee, enrolled, "out", local(DEC_4, 7), photo=GENUINE_2, **site)
+    # THEN both are recorded in the letter's area: the check-out counts for the 3rd's shift, which the letter
+    # covers (it was refused OUTSIDE_ZONE, judged by the 4th's letters)
+    for answer in (arrival, departure):
+        assert answer.status_code == 201, answer.body
+        assert rendered(answer)["zone"]["name"].startswith("Dinas luar")
+    # AND the next night's check-out, for a shift the letter does not cover, is still refused there
+    checked(employee, enrolled, "in", local(DEC_4, 18, 55), photo=GENUINE_3)
+    refused = checked(employee, enrolled, "out", local(DEC_4 + timedelta(days=1), 7), photo=GENUINE, **site)
+    assert refused.status_code == 422 and rendered(refused)["error"]["code"] == "OUTSIDE_ZONE"
 
 
 def test_a_late_arrival_after_midnight_leaves_the_next_evening_s_arrival_free(
