@@ -100,13 +100,15 @@ DEVICE_FINGERPRINT_CHANGED = "DEVICE_FINGERPRINT_CHANGED"
 SAME_SPOT_RADIUS_M = 1.0
 SAME_SPOT_WINDOW = timedelta(seconds=90)
 LIVENESS_LIMITS = LivenessLimits()
-# At most this many photos of one employee's refusals are kept per local day (received), in two pools: photos in
-# which a face was found and judged, and the others (refused before a face was judged, or showing none). Later
-# refusals of the day are recorded without one, so no session can fill the locked bucket (nobody can delete an
-# object there before its retention ends), and pictures without a face spent on the cap cannot hide a face
-# refused later. Far above what an honest day holds: a few tries in dim light, a fix that strays.
+# At most this many photos of one employee's refusals are kept per local day (received), in three pools: photos
+# in which a face was found and judged; attempts with a challenge SMART issued, refused before a face was judged
+# (the position: OUTSIDE_ZONE, a mock location) or showing none; and the others (any challenge id, bytes that are
+# no photo: free to send). Later refusals of the day are recorded without one, so no session can fill the locked
+# bucket (nobody can delete an object there before its retention ends), and refusals spent on the cap cannot hide
+# a face or a position refused later (a position refusal flags an offline capture sent after it, and is travel
+# evidence). Far above what an honest day holds: a few tries in dim light, a fix that strays.
 REFUSED_PHOTOS_PER_DAY = 20
-# At most this many refused attempts of one employee are recorded per local day (received), in the same two pools.
+# At most this many refused attempts of one employee are recorded per local day (received), in the same pools.
 # Events are evidence nobody may delete, and every refusal is a row that the unit's day (monitor, recap, Percobaan
 # Ditolak) and the employee's every check-in for HISTORY_DAYS read again: a session refused in a loop (any
 # challenge id costs nothing to judge) would grow them without end. Later refusals of the day are answered alike
@@ -581,10 +583,11 @@ def _attempt_kept(attempt: Attempt, settings: Settings) -> bool:
 
 def _daily_slot(attempt: Attempt, settings: Settings, what: str, limit: int) -> bool:
     """Take one of the employee's `limit` slots of `what` of the day the refusal is received, in the pool of judged
-    faces or of the others (the atomic claim of the login-guard table, as logins and exports use it: concurrent
-    refusals cannot pass the cap; and refusals that judged no face, cheap to send, cannot spend a face's slot)."""
+    faces, of issued challenges or of the others (the atomic claim of the login-guard table, as logins and exports
+    use it: concurrent refusals cannot pass the cap; and refusals cheaper to send cannot spend a dearer one's slot:
+    REFUSED_PHOTOS_PER_DAY)."""
     day = attempt.now.astimezone(settings.tz).date().isoformat()
-    pool = "face" if attempt.analysis is not None else "photo"
+    pool = "face" if attempt.analysis is not None else "checked" if attempt.challenge is not None else "photo"
     scope = f"{what}#{attempt.employee.nip}#{day}#{pool}"
     epoch = int(attempt.now.timestamp())
     return runtime.people().claim_login_attempt(scope, limit, EVIDENCE_SLOT_S, epoch).granted

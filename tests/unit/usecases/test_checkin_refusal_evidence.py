@@ -221,3 +221,20 @@ def test_a_flood_of_cheap_refusals_does_not_hide_a_face_refused_later_that_day(
     # THEN that attempt is still recorded, with its photo: the evidence of who stood in front of the camera
     [mismatch] = [e for e in recorded_events(repos) if e.reasons == ("FACE_MISMATCH",)]
     assert mismatch.photo_key is not None and runtime.photos(enrolled).get(mismatch.photo_key) == selfie(IMPOSTOR)
+
+
+def test_a_flood_of_cheap_refusals_does_not_hide_a_position_refused_later_that_day(
+    repos: Repositories, employee: Principal, enrolled: Settings
+) -> None:
+    # GIVEN an insider who first spends the day's cap of attempts on check-outs refused before anything was judged
+    for i in range(checkin.REFUSED_ATTEMPTS_PER_DAY + 1):
+        assert refused(employee, enrolled, f"flood-{i}", junk(i), challenge_id="x" * 40, type="out") == (
+            "CHALLENGE_INVALID"
+        )
+    # WHEN the employee then checks in from home, with a challenge SMART issued
+    away = {"latitude": OUTSIDE[0], "longitude": OUTSIDE[1]}
+    assert refused(employee, enrolled, "from-home", selfie(GENUINE), **away) == "OUTSIDE_ZONE"
+    # THEN that refusal is still recorded (it flags an offline capture of the day sent after it, and is travel
+    # evidence), with its photo
+    [outside] = [e for e in recorded_events(repos) if e.reasons == ("OUTSIDE_ZONE",)]
+    assert outside.photo_key is not None
