@@ -316,8 +316,21 @@ def _print_setup(sheet: Any, title: str) -> None:
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = "1:1"
-    sheet.oddHeader.center.text = printable(title).replace("&", "&&")
+    sheet.oddHeader.center.text = header_text(title)
     sheet.oddFooter.right.text = "Halaman &P dari &N"
+
+
+# Excel keeps a page header of at most 255 characters (MS-OI29500 2.1.633), its `&C` included, and asks to repair
+# a workbook whose header is longer: a unit's long name with a few `&` in it made one.
+HEADER_CHARS = 255 - len("&C")
+
+
+def header_text(title: str) -> str:
+    """A sheet's page header: `title` with its `&` doubled (one starts Excel's header codes), cut with "…" to fit."""
+    text = printable(title)
+    while len(text.replace("&", "&&")) > HEADER_CHARS:
+        text = text[: HEADER_CHARS - len("…") - text.count("&")].rstrip() + "…"
+    return text.replace("&", "&&")
 
 
 def _xlsx_value(value: Cell) -> Cell | float:

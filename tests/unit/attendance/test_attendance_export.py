@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
+import re
+import zipfile
 from dataclasses import replace
 from datetime import date
 
@@ -194,3 +197,18 @@ def test_a_unit_sheet_cut_to_excels_31_characters_never_ends_with_an_apostrophe(
     sheet = workbook.sheetnames[1]
     assert sheet == "SD Islam Terpadu Raudhatul Qur"
     assert len(sheet) <= 31 and not sheet.startswith("'") and not sheet.endswith("'")
+
+
+@pytest.mark.parametrize("name", ["Dinas Pendidikan & Kebudayaan " * 8, "&" * 300, "SDN 1 Ngamprah"])
+def test_a_sheet_s_page_header_fits_excel_s_255_characters(name: str) -> None:
+    # GIVEN a unit whose long name has `&` in it, doubled in a header (Excel asks to repair a longer one)
+    rows = [EmployeeMonth(NIP_A, "Budi Santoso", "U1", name, november_days())]
+    # WHEN the month is exported
+    data = export_xlsx(monthly_report("2026-11", rows, RULES))
+    # THEN every sheet's header, as written in the file, is at most 255 characters, its `&` still doubled (none
+    # cut in half, which would start a header code); a short name's header is whole
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        sheets = [book.read(n).decode() for n in book.namelist() if n.startswith("xl/worksheets/sheet")]
+    headers = [html.unescape(h) for xml in sheets for h in re.findall(r"<oddHeader>(.*?)</oddHeader>", xml)]
+    assert headers and all(len(h) <= 255 and "&" not in h.removeprefix("&C").replace("&&", "") for h in headers)
+    assert all(h.endswith("…") for h in headers[1:]) == (len(name) > 100)
