@@ -193,11 +193,17 @@ class HrMarks:
     """Which of an employee's HR dates a change stamps with its instant, the one rule every store follows
     (the people store's `put_employee`, its in-memory twin, the SIMPEG sync and import): a move stamps
     `unit_since` (the days before stay the old unit's), a creation or a reactivation stamps `followed_since`
-    (decision 122), a deactivation stamps `deactivated_at` and a reactivation clears it."""
+    (decision 122), a deactivation stamps `deactivated_at` and a reactivation clears it.
+
+    A move or a reactivation also ends every session of the employee (`ends_sessions`: token version + 1, the
+    session a password change kept dropped): a token of their old unit, or of before they left, must not work again
+    once they are moved back or reactivated. A deactivation alone leaves the version: its tokens answer 403
+    `ACCOUNT_INACTIVE` while it lasts, and end at the reactivation that takes it back."""
 
     moved: bool = False
     followed: bool = False
     deactivation: Literal["stamp", "clear", "keep"] = "keep"
+    ends_sessions: bool = False
 
     def unit_since(self, before: str | None, now: str) -> str | None:
         """`Employee.unit_since` after the change, given its value before and the change's instant."""
@@ -223,7 +229,8 @@ def hr_marks(before: Placement | None, unor_id: str, active: bool) -> HrMarks:
     deactivation: Literal["stamp", "clear", "keep"] = (
         "stamp" if before.active and not active else "clear" if reactivated else "keep"
     )
-    return HrMarks(moved=before.unor_id != unor_id, followed=reactivated, deactivation=deactivation)
+    moved = before.unor_id != unor_id
+    return HrMarks(moved=moved, followed=reactivated, deactivation=deactivation, ends_sessions=moved or reactivated)
 
 
 @dataclass(frozen=True)
@@ -398,6 +405,12 @@ ADDRESS_WINDOW_S = 60
 # An IPv6 host is given a whole /64 (a phone on a mobile network, a home line, any rented server): its failed
 # logins are counted by that prefix, or a new address each request would give it a new budget each time.
 IPV6_HOST_PREFIX = 64
+# A site is given a /48 (what tunnel brokers and many ISPs delegate; a /56 line lies inside one): a /64 each request
+# would give one holder 65,536 hosts' budgets, so the /48's failed logins are counted too, against this many hosts'
+# worth (300 a minute by default). A mobile carrier puts many phones' /64s in one /48, but only failures count: were
+# all 7,000 employees to sign in again by 07:30 and one in five mistype once, that is about 50 a minute in all.
+IPV6_SITE_PREFIX = 48
+IPV6_SITE_HOSTS = 10
 
 
 def address_scope(address: str) -> str:
@@ -412,6 +425,19 @@ def address_scope(address: str) -> str:
             return f"ip#{ip.ipv4_mapped}"
         return f"ip#{ipaddress.IPv6Network((ip, IPV6_HOST_PREFIX), strict=False)}"
     return f"ip#{ip}"
+
+
+def site_scope(address: str) -> str | None:
+    """The name under which the failed logins of an IPv6 address's whole /48 (`IPV6_SITE_PREFIX`) are limited
+    besides its host's (`address_scope`); None for an IPv4 address (an IPv4-mapped one too) or anything else,
+    limited by the host's alone."""
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return None
+    if not isinstance(ip, ipaddress.IPv6Address) or ip.ipv4_mapped is not None:
+        return None
+    return f"ip#{ipaddress.IPv6Network((ip, IPV6_SITE_PREFIX), strict=False)}"
 
 
 Holder = TypeVar("Holder", Employee, AdminUser)

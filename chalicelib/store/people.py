@@ -79,6 +79,8 @@ def hr_actions(marks: HrMarks, now: str) -> list[Action]:
         actions.append(EmployeeModel.deactivated_at.set(now))
     elif marks.deactivation == "clear":
         actions.append(EmployeeModel.deactivated_at.remove())
+    if marks.ends_sessions:
+        actions += [EmployeeModel.token_version.add(1), EmployeeModel.kept_session.remove()]
     return actions
 
 
@@ -196,7 +198,8 @@ class PeopleRepository(Protocol):
 
     def put_employee(self, employee: Employee) -> None:
         """Create or overwrite the HR fields (name, unit, titles, position, active), keeping login, phone,
-        face and field-duty state; empty titles or position are stored as absent."""
+        face and field-duty state; empty titles or position are stored as absent. A move or a reactivation ends
+        every session (token version + 1, no session kept: `HrMarks.ends_sessions`)."""
         ...
 
     def set_activation(
@@ -560,7 +563,8 @@ class DynamoPeopleRepository:
         return unit_tallies(row for part in parts for row in part)
 
     def put_employee(self, employee: Employee) -> None:
-        """Create or overwrite an employee's HR fields, keeping login, phone and face state."""
+        """Create or overwrite an employee's HR fields, keeping login, phone and face state; a move or a
+        reactivation ends the employee's sessions (`HrMarks.ends_sessions`)."""
         now = iso(utc_now())
         actions: list[Action] = [
             EmployeeModel.nama.set(employee.nama),

@@ -24,6 +24,8 @@ from chalicelib import runtime
 from chalicelib.auth import codes, passwords, strength, tokens
 from chalicelib.auth.tokens import IssuedToken
 from chalicelib.domain.people import (
+    ADDRESS_WINDOW_S,
+    IPV6_SITE_HOSTS,
     Account,
     AccountKind,
     AdminUser,
@@ -35,6 +37,7 @@ from chalicelib.domain.people import (
     ended_marker,
     kept_marker,
     login_scope,
+    site_scope,
 )
 from chalicelib.errors import (
     AccountInactiveError,
@@ -91,15 +94,11 @@ def verify_guarded(
     refused_still: Callable[[], None] | None = None,
 ) -> None:
     """Run `evaluate` (one KDF check of a secret) within the login limits of the account `kind`/`key` and of
-    the source address; RATE_LIMITED (not evaluated) beyond them, INVALID_CREDENTIALS when it answers False.
-    A success gives the attempt back; a failure keeps it for the window, and so does a right secret that
-    `refused_still` (run after it) refuses all the same."""
+    the source address (`_source_claimed`); RATE_LIMITED (not evaluated) beyond them, INVALID_CREDENTIALS when it
+    answers False. A success gives the attempt back; a failure keeps it for the window, and so does a right secret
+    that `refused_still` (run after it) refuses all the same."""
     people = runtime.people()
-    address = None
-    if source:
-        address = people.claim_address_attempt(source, settings.login_address_max_failures, epoch(now))
-        if address.slot is None:
-            raise RateLimitedError(address.retry_after_s)
+    give_back_source = _source_claimed(source, settings, now)
     scope = login_scope(kind, key)
     claim = people.claim_login_attempt(scope, settings.login_max_failures, settings.login_lockout_s, epoch(now))
     if claim.slot is None:
@@ -109,8 +108,36 @@ def verify_guarded(
     if refused_still is not None:
         refused_still()
     people.release_login_attempt(scope, claim.slot, claim.claim_id)
-    if source and address is not None and address.slot is not None:
-        people.release_address_attempt(source, address.slot, address.claim_id)
+    give_back_source()
+
+
+def _source_claimed(source: str | None, settings: Settings, now: datetime) -> Callable[[], None]:
+    """Count one login attempt of the source address, RATE_LIMITED beyond its limits: its host's
+    (`login_address_max_failures` a minute: an IPv4 address, an IPv6 /64) and, for IPv6, its /48's
+    (`IPV6_SITE_HOSTS` times that: one holder of a /48 or /56 would otherwise fail as 256 or 65,536 hosts). The
+    host's is claimed first, so a host beyond its own limit takes nothing of its site's. A slot taken stays taken
+    when a later limit refuses (a refused attempt counts as a failure does). Answers how to give the slots back,
+    for a login that succeeds (successes never count)."""
+    releases: list[Callable[[], None]] = []
+    if source:
+        people, at = runtime.people(), epoch(now)
+        host = people.claim_address_attempt(source, settings.login_address_max_failures, at)
+        if host.slot is None:
+            raise RateLimitedError(host.retry_after_s)
+        releases.append(partial(people.release_address_attempt, source, host.slot, host.claim_id))
+        site = site_scope(source)
+        if site is not None:
+            site_limit = settings.login_address_max_failures * IPV6_SITE_HOSTS
+            wide = people.claim_login_attempt(site, site_limit, ADDRESS_WINDOW_S, at)
+            if wide.slot is None:
+                raise RateLimitedError(wide.retry_after_s)
+            releases.append(partial(people.release_login_attempt, site, wide.slot, wide.claim_id))
+
+    def give_back() -> None:
+        for release in releases:
+            release()
+
+    return give_back
 
 
 def _secret_matches(secret: str, stored: str | None) -> bool:

@@ -342,6 +342,54 @@ def test_a_moved_employees_old_token_is_refused_at_once(api: Api) -> None:
     assert me.status == 200 and me.body["unit"]["unor_id"] == "U2", me.body
 
 
+def _simpeg(api: Api, admin: str, unor_id: str, status: str = "aktif") -> dict[str, Any]:
+    """A SIMPEG import of the employee alone, in `unor_id` with `status`; its counts."""
+    record = {"nip": NIP, "nama": "Asep Saepudin", "unor_id": unor_id, "unor_nama": f"SDN {unor_id}", "status": status}
+    body: dict[str, Any] = {"employees": [{**record, "jabatan": "Guru"}]}
+    if status != "aktif":
+        body["confirm_deactivations"] = 1  # exactly the deactivations it makes (decision 53)
+    imported = api.call("POST", "/v1/admin/simpeg/import", body, token=admin)
+    assert imported.status == 200, imported.body
+    counts: dict[str, Any] = imported.body
+    return counts
+
+
+def test_a_token_of_before_a_move_does_not_work_again_once_moved_back(api: Api) -> None:
+    # GIVEN an employee of U1 signed in on their phone
+    admin = api.admin_token()
+    seed()
+    token = activate(api, admin)
+    assert api.call("GET", "/v1/me", token=token).status == 200
+    # WHEN SIMPEG moves them to U2, and back to U1 (a move taken back, or a secondment that ended)
+    assert _simpeg(api, admin, "U2")["moved"] == 1
+    assert _simpeg(api, admin, "U1")["moved"] == 1
+    # THEN the token issued before the first move still answers 401
+    refused = api.call("GET", "/v1/me", token=token)
+    assert refused.status == 401 and refused.body["error"]["code"] == "UNAUTHENTICATED", refused.body
+    # AND the bound phone signs in again
+    assert login(api, PASSWORD).status == 200
+
+
+def test_a_token_of_before_a_deactivation_does_not_work_again_once_reactivated(api: Api) -> None:
+    # GIVEN an employee signed in on their phone
+    admin = api.admin_token()
+    seed()
+    token = activate(api, admin)
+    # WHEN SIMPEG deactivates them, THEN the token answers 403 ACCOUNT_INACTIVE meanwhile
+    assert _simpeg(api, admin, "U1", "pensiun")["deactivated"] == 1
+    inactive = api.call("GET", "/v1/me", token=token)
+    assert inactive.status == 403 and inactive.body["error"]["code"] == "ACCOUNT_INACTIVE", inactive.body
+    # WHEN SIMPEG reactivates them (a deactivation taken back)
+    _simpeg(api, admin, "U1")
+    # THEN the old token answers 401 on every endpoint it could use, and the bound phone signs in again
+    for method, path in (("GET", "/v1/me"), ("POST", "/v1/attendance/challenge")):
+        refused = api.call(method, path, token=token)
+        assert refused.status == 401 and refused.body["error"]["code"] == "UNAUTHENTICATED", (path, refused.body)
+    again = login(api, PASSWORD)
+    assert again.status == 200, again.body
+    assert api.call("GET", "/v1/me", token=again.body["token"]).status == 200
+
+
 def test_a_password_is_compared_exactly_as_it_was_set(api: Api) -> None:
     # GIVEN a password set with spaces around it (a phone keyboard's trailing space)
     seed()

@@ -70,3 +70,25 @@ def test_without_the_distribution_a_made_up_viewer_address_does_not_escape_the_l
     # THEN they are all counted against its one real address
     assert answers == [401] * LIMIT + [429, 429]
     assert _login(api, "198.51.100.20", PASSWORD, NIP) == 429
+
+
+def test_behind_the_distribution_an_ipv6_site_is_limited_however_many_of_its_64s_it_uses(
+    api: Api, monkeypatch: pytest.MonkeyPatch, settings_reset: None
+) -> None:
+    # GIVEN the API behind CloudFront, and one holder of an IPv6 /48 (65,536 /64s, each counted as a host)
+    _limited(api, monkeypatch, trust=True)
+
+    def from_64(host: int, password: str, nip: str) -> Any:
+        headers = {"Content-Type": "application/json", VIEWER_ADDRESS_HEADER: f"2001:db8:7:{host:x}::1"}
+        body = json.dumps({"nip": nip, "password": password, "device_id": DEVICE}).encode()
+        return client_call(api.client, "POST", "/v1/auth/login", headers, body)
+
+    # WHEN it fails ten hosts' worth of logins (LIMIT each), every one from a new /64
+    site = LIMIT * 10
+    answers = [from_64(i, "salah-sekali", f"1999123120{i:08d}").status_code for i in range(site)]
+    assert answers == [401] * site
+    # THEN the next /64 of that /48 is refused, its right password too, and told when to come back
+    refused = from_64(site, PASSWORD, NIP)
+    assert refused.status_code == 429 and 0 < int(refused.headers["Retry-After"]) <= 60
+    # AND a viewer of another /48 is still evaluated
+    assert _login(api, "2001:db8:8::1", PASSWORD, NIP) == 200

@@ -104,7 +104,7 @@ class InMemoryPeopleRepository:
             before = domain.Placement(known.unor_id, known.active) if known else None
             marks = domain.hr_marks(before, employee.unor_id, employee.active)
             self._employees[employee.nip] = replace(
-                kept,
+                _bumped(kept) if marks.ends_sessions else kept,
                 unit_since=marks.unit_since(kept.unit_since, now),
                 deactivated_at=marks.deactivated_at(kept.deactivated_at, now),
                 followed_since=marks.followed_since(kept.followed_since, now),

@@ -105,8 +105,9 @@ class PeopleRepositoryContract:
         # THEN they are overwritten (empty ones absent) and the phone and password are kept
         stored = repo.get_employee(NIP)
         assert stored is not None and stored.unit_since is not None and stored.deactivated_at is not None
-        assert stored == Employee(NIP, "Asep S.", "U2", active=False, device_id=PHONE, unit_since=stored.unit_since,
-                                  deactivated_at=stored.deactivated_at, followed_since=ANY)  # fmt: skip
+        assert stored == Employee(NIP, "Asep S.", "U2", active=False, device_id=PHONE, token_version=1,
+                                  unit_since=stored.unit_since, deactivated_at=stored.deactivated_at,
+                                  followed_since=ANY)  # fmt: skip
         account = repo.employee_account(NIP)
         assert account is not None and account.credentials.password_hash == "hash-1"
         # AND the move into U2 and the deactivation are dated now, on the unit's members too
@@ -146,6 +147,40 @@ class PeopleRepositoryContract:
         # WHEN they are reactivated, THEN SMART follows them again from then
         back = put_at(datetime(2026, 9, 1, 2, 30, tzinfo=UTC), unor_id="U2")
         assert (back.followed_since, back.deactivated_at) == ("2026-09-01T02:30:00+00:00", None)
+
+    def test_a_move_or_a_reactivation_ends_every_session_and_a_deactivation_or_an_edit_none(
+        self, repo: PeopleRepository
+    ) -> None:
+        def sessions() -> tuple[int, Sessions]:
+            found = repo.get_employee(NIP)
+            assert found is not None
+            return found.token_version, found.sessions
+
+        # GIVEN an activated employee of U1 whose password change kept one session at version 1
+        repo.put_employee(employee())
+        repo.bind_device(NIP, PhoneBinding(PHONE, "hash-1"))
+        assert repo.set_password("employee", NIP, "hash-2", kept_marker(0, "s-1")) == 1
+        assert sessions() == (1, Sessions(kept=kept_marker(0, "s-1")))
+        # WHEN their position changes, or SIMPEG deactivates them, THEN no session ends (while inactive their tokens
+        # answer 403 ACCOUNT_INACTIVE)
+        repo.put_employee(employee(jabatan="Guru Madya"))
+        repo.put_employee(employee(jabatan="Guru Madya", active=False))
+        repo.put_employee(employee(nama="Asep S.", jabatan="Guru Madya", active=False))
+        assert sessions() == (1, Sessions(kept=kept_marker(0, "s-1")))
+        # WHEN they are reactivated, THEN every session ends, the kept one too, and the phone stays bound
+        repo.put_employee(employee(jabatan="Guru Madya"))
+        assert sessions() == (2, Sessions())
+        found = repo.get_employee(NIP)
+        assert found is not None and found.device_id == PHONE
+        # WHEN they are moved to U2, and back to U1, THEN each move ends every session again
+        repo.put_employee(employee(unor_id="U2"))
+        assert sessions() == (3, Sessions())
+        repo.put_employee(employee())
+        assert sessions() == (4, Sessions())
+        # AND a move of an inactive employee ends them too (a token of U1 must not work once back there)
+        repo.put_employee(employee(active=False))
+        repo.put_employee(employee(unor_id="U2", active=False))
+        assert sessions() == (5, Sessions())
 
     def test_each_departure_is_due_for_the_face_retention_once(
         self, repo: PeopleRepository, monkeypatch: pytest.MonkeyPatch
@@ -394,12 +429,13 @@ class PeopleRepositoryContract:
         repo.bind_device(NIP, PhoneBinding(PHONE, "hash-1"))
         repo.put_employee(employee(active=False))
         repo.put_employee(employee())
-        # WHEN the colleague's binding takes it from them, THEN it is refused and nothing changed
+        # WHEN the colleague's binding takes it from them, THEN it is refused and nothing changed (the token version
+        # is the reactivation's)
         with pytest.raises(ConditionFailed):
             repo.bind_device(OTHER, PhoneBinding(PHONE, "hash-2", taken_from=NIP))
         assert repo.device_owner(PHONE) == NIP
         found = repo.get_employee(NIP)
-        assert found is not None and (found.device_id, found.token_version) == (PHONE, 0)
+        assert found is not None and (found.device_id, found.token_version) == (PHONE, 1)
         assert repo.get_employee(OTHER) == as_put(employee(OTHER))
 
     def test_racing_takers_of_a_leavers_phone_leave_it_with_one(self, repo: PeopleRepository) -> None:

@@ -13,7 +13,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from chalicelib.auth import codes, passwords
-from chalicelib.domain.people import AdminUser, DeviceReset, Employee, PhoneBinding, Principal, address_scope
+from chalicelib.domain.people import (
+    AdminUser,
+    DeviceReset,
+    Employee,
+    PhoneBinding,
+    Principal,
+    address_scope,
+    site_scope,
+)
 from chalicelib.errors import (
     AccountInactiveError,
     DeviceMismatchError,
@@ -201,11 +209,64 @@ def test_an_ipv6_host_fails_thirty_times_a_minute_whichever_address_of_its_64_it
     assert login(NIP, PASSWORD, NOW + timedelta(seconds=10), "10.0.0.2")
 
 
+# A limit of 3 failures per host a minute, so 30 per IPv6 /48 (ten hosts' worth): fewer KDF runs than 30 and 300.
+FEW = replace(SETTINGS, login_address_max_failures=3)
+
+
+def from_64(host: int, nip: str, password: str, at: datetime = NOW) -> str:
+    """A login from the `host`-th /64 of the /48 2001:db8:7::/48."""
+    request = EmployeeLoginRequest(nip=nip, password=password, device_id=PHONE)
+    return auth.employee_login(request, FEW, at, f"2001:db8:7:{host:x}::1").token
+
+
+def test_an_ipv6_site_fails_ten_hosts_worth_a_minute_however_many_of_its_64s_it_sends_from(
+    people: Repositories,
+) -> None:
+    # GIVEN one holder of a /48 (a tunnel broker's; a home line's /56 lies in one too): 65,536 /64s, each a host
+    # WHEN it fails 30 logins within a minute, each from a new /64 (every host far within its own limit of 3)
+    for i in range(30):
+        nip = f"1999123120{i:08d}"
+        assert answer(lambda i=i, nip=nip: from_64(i, nip, "salah-sekali")) == "INVALID_CREDENTIALS", i
+    # THEN the 31st /64 is refused before anything is evaluated, with the seconds until a slot frees
+    with pytest.raises(RateLimitedError) as refused:
+        from_64(30, NIP, PASSWORD, NOW + timedelta(seconds=10))
+    assert refused.value.retry_after_s == 50
+    # AND another /48, and IPv4, are still evaluated (the right password signs in)
+    request = EmployeeLoginRequest(nip=NIP, password=PASSWORD, device_id=PHONE)
+    assert auth.employee_login(request, FEW, NOW + timedelta(seconds=10), "2001:db8:8::1").token
+    assert auth.employee_login(request, FEW, NOW + timedelta(seconds=10), "10.0.0.2").token
+    # AND the /48 signs in again once the minute has passed
+    assert from_64(0xFFFF, NIP, PASSWORD, NOW + timedelta(seconds=60))
+
+
+def test_successful_logins_of_an_ipv6_site_never_count_against_it(people: Repositories) -> None:
+    # WHEN 40 phones of one /48 (a carrier's, each phone with its /64) sign in within a minute, THEN each is let in
+    for i in range(40):
+        assert from_64(i, NIP, PASSWORD)
+    # AND the /48 still has all of its 30 failures: the 31st, from an eleventh host, is the first refused
+    for i in range(30):
+        nip = f"1999123120{i:08d}"
+        assert answer(lambda i=i, nip=nip: from_64(i // 3, nip, "salah-sekali")) == "INVALID_CREDENTIALS", i
+    assert answer(lambda: from_64(10, NIP, PASSWORD)) == "RATE_LIMITED"
+
+
+def test_an_ipv4_address_has_no_wider_limit(people: Repositories) -> None:
+    # WHEN 11 addresses of one IPv4 /24 fail 3 logins each within a minute (more than an IPv6 /48 may), THEN each
+    # failure is evaluated: an IPv4 address is one host's (often a carrier's NAT, many phones), limited alone
+    for i in range(33):
+        nip = f"1999123120{i:08d}"
+        request = EmployeeLoginRequest(nip=nip, password="salah-sekali", device_id=PHONE)
+        failed = answer(lambda request=request, i=i: auth.employee_login(request, FEW, NOW, f"203.0.113.{i // 3}"))
+        assert failed == "INVALID_CREDENTIALS", i
+
+
 def test_an_address_is_limited_by_the_host_it_names() -> None:
     assert address_scope("203.0.113.7") == "ip#203.0.113.7"
     assert address_scope("2001:db8:1:2:aaaa::1") == address_scope("2001:DB8:1:2::2") == "ip#2001:db8:1:2::/64"
     assert address_scope("::ffff:203.0.113.7") == "ip#203.0.113.7"  # an IPv4 client seen through IPv6
     assert address_scope("not-an-address") == "ip#not-an-address"
+    assert site_scope("2001:db8:1:2:aaaa::1") == site_scope("2001:DB8:1:FF00::2") == "ip#2001:db8:1::/48"
+    assert site_scope("203.0.113.7") is site_scope("::ffff:203.0.113.7") is site_scope("not-an-address") is None
 
 
 def test_the_right_password_from_another_phone_counts_as_a_failed_login_until_an_admin_resets_the_phone(
@@ -677,3 +738,23 @@ def test_a_deactivated_employee_is_refused_at_once(people: Repositories) -> None
     people.people.put_employee(Employee(NIP, "Asep", "U1", active=False))
     with pytest.raises(AccountInactiveError):
         auth.authenticate(bearer(token), SETTINGS, NOW)
+
+
+def test_an_old_token_does_not_work_again_after_a_reactivation_or_a_move_back(people: Repositories) -> None:
+    # GIVEN a token of the employee, and SIMPEG deactivating them: 403 ACCOUNT_INACTIVE meanwhile
+    token = login(NIP, PASSWORD)
+    people.people.put_employee(Employee(NIP, "Asep", "U1", active=False))
+    with pytest.raises(AccountInactiveError):
+        auth.authenticate(bearer(token), SETTINGS, NOW)
+    # WHEN SIMPEG reactivates them, THEN the old token answers 401, and the bound phone signs in again
+    people.people.put_employee(Employee(NIP, "Asep", "U1"))
+    with pytest.raises(UnauthenticatedError):
+        auth.authenticate(bearer(token), SETTINGS, NOW)
+    token = login(NIP, PASSWORD)
+    assert auth.authenticate(bearer(token), SETTINGS, NOW).subject == NIP
+    # WHEN they are moved to U2 and back to U1, THEN the token of before the move answers 401 too
+    people.people.put_employee(Employee(NIP, "Asep", "U2"))
+    people.people.put_employee(Employee(NIP, "Asep", "U1"))
+    with pytest.raises(UnauthenticatedError):
+        auth.authenticate(bearer(token), SETTINGS, NOW)
+    assert auth.authenticate(bearer(login(NIP, PASSWORD)), SETTINGS, NOW).subject == NIP
