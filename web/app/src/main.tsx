@@ -1,8 +1,10 @@
 import { render } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { rereadRoute } from "../../shared/route";
 import { keepStorage } from "./browser";
 import { startOutbox } from "./outbox";
-import { navigate, type Route, screenOf, signedInRedirect, useFocusOnNewScreen, useRoute } from "./router";
+import { keptFor, type KeptScreen, signedOutOn } from "./kept";
+import { homeAfterFlow, navigate, parseHash, type Route, screenOf, signedInRedirect, useFocusOnNewScreen, useRoute } from "./router";
 import { Activation } from "./screens/Activation";
 import { Checkin } from "./screens/Checkin";
 import { Enrol } from "./screens/Enrol";
@@ -12,7 +14,8 @@ import { Login } from "./screens/Login";
 import { Password } from "./screens/Password";
 import { Recap } from "./screens/Recap";
 import { Requests } from "./screens/Requests";
-import { SIGNED_OUT_EVENT, tellEndedSessions, token } from "./session";
+import { SIGNED_OUT_EVENT, signedInNip, tellEndedSessions, token } from "./session";
+import { ScreenHidden } from "./ui";
 import { startUpdates } from "./update";
 import "./style.css";
 
@@ -35,18 +38,37 @@ function Screen({ route }: { route: Route }) {
   }
 }
 
+/** The signed-in employee's screen, or the login. A session that ends by itself (a 401: its 30 days are over, the
+ * device was reset, the password changed on another phone) on a screen with input of the employee's own (kept.ts:
+ * Pengajuan, Ubah Kata Sandi) leaves that screen where it is, hidden under the login with its state, its route
+ * unchanged: the same employee signing in again finds it as it was; another employee goes to Beranda, the screen
+ * dropped. Only the screen shown is kept, and only while its route stays. The activation is never left (a phone
+ * activated from the QR while an old, dead token is kept keeps its NIP and code); any other screen goes to the
+ * login as before. "Keluar" keeps nothing. */
 function App() {
   const route = useRoute();
   const [notice, setNotice] = useState<string | null>(null);
+  const [kept, setKept] = useState<KeptScreen | null>(null);
+  const signedIn = token() !== null;
+  const nip = signedInNip();
+  // Whose the screen shown is: read when its session has ended (the phone has forgotten the NIP by then).
+  const shownFor = useRef(nip);
+  shownFor.current = nip;
   useEffect(() => {
     const signedOut = (e: Event): void => {
+      const step = signedOutOn(parseHash(location.hash), shownFor.current);
       setNotice((e as CustomEvent<string>).detail);
-      navigate("/masuk");
+      setKept(step.kept);
+      if (step.toLogin) navigate("/masuk");
     };
     window.addEventListener(SIGNED_OUT_EVENT, signedOut);
     return () => window.removeEventListener(SIGNED_OUT_EVENT, signedOut);
   }, []);
-  const signedIn = token() !== null;
+  const keep = keptFor(kept, route, nip);
+  // Shown again to its employee, or dropped (another employee, another route): nothing is kept any longer.
+  useEffect(() => {
+    if (kept && (signedIn || !keep)) setKept(null);
+  }, [kept, keep, signedIn]);
   const shown = screenOf(route, signedIn);
   useFocusOnNewScreen(shown);
   // The login's address while signed in (Back to an old entry, a link): Beranda is shown, and the address follows.
@@ -54,10 +76,27 @@ function App() {
   useEffect(() => {
     if (redirect) navigate(redirect, { replace: true });
   }, [redirect]);
+  // After a login: the kept screen again, its route unchanged (read again: the same address shows another screen
+  // now), for its own employee; otherwise Beranda.
+  const signedInAgain = (): void => {
+    if (keptFor(kept, parseHash(location.hash), signedInNip())) rereadRoute();
+    else homeAfterFlow();
+  };
 
-  if (shown === "/aktivasi") return <Activation params={route.params} />;
-  if (shown === "/masuk") return <Login key={notice ?? ""} notice={notice} />;
-  return <Screen route={route} />;
+  // One tree whatever is shown, so that the screen stays the same component when the login comes over it and goes;
+  // keyed by its employee, so that another employee's never takes over its state.
+  const screen = signedIn ? shown !== "/aktivasi" : keep !== null;
+  return (
+    <>
+      {screen ? (
+        <ScreenHidden.Provider value={!signedIn}>
+          <Screen key={keep?.nip ?? nip ?? ""} route={route} />
+        </ScreenHidden.Provider>
+      ) : null}
+      {shown === "/masuk" ? <Login key={notice ?? ""} notice={notice} onSignedIn={signedInAgain} /> : null}
+      {shown === "/aktivasi" ? <Activation params={route.params} /> : null}
+    </>
+  );
 }
 
 startOutbox();

@@ -58,8 +58,9 @@ export function signedInRedirect(route: Route, signedIn: boolean): string | null
 
 /** The focus on a change of screen (`screen`: what is shown; not on the first load, where the page starts at its
  * top and the screen reader reads it from there): it moves to the new screen's heading (`main h1`, focusable by
- * script only), so a screen reader says where the tap led (a hash change alone is silent, and the focus would stay
- * on a link or button no longer there), and Tab goes on from the top of the new screen. */
+ * script only; never that of a screen kept hidden under the login, kept.ts), so a screen reader says where the
+ * tap led (a hash change alone is silent, and the focus would stay on a link or button no longer there), and Tab
+ * goes on from the top of the new screen. */
 export function useFocusOnNewScreen(screen: string): void {
   const shown = useRef<string | null>(null);
   // Before the browser paints the new screen: with an effect after it, a field focused at once (a quick finger,
@@ -68,6 +69,6 @@ export function useFocusOnNewScreen(screen: string): void {
     const before = shown.current;
     shown.current = screen;
     if (before === null || before === screen) return;
-    document.querySelector<HTMLElement>("main h1")?.focus();
+    document.querySelector<HTMLElement>("main:not([hidden]) h1")?.focus();
   }, [screen]);
 }

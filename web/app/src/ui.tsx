@@ -1,7 +1,10 @@
 // Small building blocks of every screen: labelled fields (the label is the accessible name tests and help
 // texts use; each field is named after its id), the error line, the page frame, a form's submission.
-import type { ComponentChildren } from "preact";
-import { useState } from "preact/hooks";
+import { createContext, type ComponentChildren } from "preact";
+import { useContext, useEffect, useRef, useState } from "preact/hooks";
+import { UserMessage } from "../../shared/api";
+import { endedBy, NOT_SENT } from "./kept";
+import { token } from "./session";
 import {
   ColumnHeads,
   ErrorLine,
@@ -11,7 +14,6 @@ import {
   passwordType,
   ShowPassword,
   useLoad,
-  usePageTitle,
   useRun,
   type InputProps,
   type SelectProps,
@@ -48,10 +50,31 @@ export function PasswordFields({ fields }: { fields: readonly PasswordInput[] })
   );
 }
 
+/** Whether the screen is kept hidden under the login (main.App, kept.ts): its state stays, nothing of it shows. */
+export const ScreenHidden = createContext(false);
+
+/** Runs `again` when the screen kept under the login shows again (the same employee signed in): what it read in
+ * the ended session (a read refused with that session's end) is read again. */
+export function useShownAgain(again: () => void): void {
+  const hidden = useContext(ScreenHidden);
+  const was = useRef(hidden);
+  const latest = useRef(again);
+  latest.current = again;
+  useEffect(() => {
+    if (was.current && !hidden) latest.current();
+    was.current = hidden;
+  }, [hidden]);
+}
+
 export function Page({ title, back, children }: { title: string; back?: boolean; children: ComponentChildren }) {
-  usePageTitle(title, "SMART");
+  const hidden = useContext(ScreenHidden);
+  // The browser tab's and the screen reader's name of the page (WCAG 2.4.2): the screen shown, never one kept
+  // hidden under the login; named again when it shows again.
+  useEffect(() => {
+    if (!hidden) document.title = `${title} · SMART`;
+  }, [title, hidden]);
   return (
-    <main>
+    <main hidden={hidden}>
       <header class="bar">
         {back ? (
           <a class="back" href="#/">
@@ -69,13 +92,20 @@ export function Page({ title, back, children }: { title: string; back?: boolean;
   );
 }
 
-/** A form's submission: busy while `action` runs, the API's message shown when it fails. */
+/** A form's submission: busy while `action` runs, the API's message shown when it fails. A submission that ended
+ * its session (the login then shows over the screen, saying so) says it was not sent (`kept.NOT_SENT`), which is
+ * what the employee reads when the same employee signs in again and the form shows again. */
 export function useSubmit(action: () => Promise<void>, notice: string | null = null) {
   const { busy, error, run } = useRun(notice);
 
   async function submit(e: Event): Promise<void> {
     e.preventDefault();
-    await run(action);
+    const sentWith = token();
+    await run(() =>
+      action().catch((exc: unknown) => {
+        throw endedBy(exc, sentWith, token()) ? new UserMessage(NOT_SENT) : exc;
+      }),
+    );
   }
 
   return { busy, error, submit };

@@ -6,7 +6,9 @@ import { waitingOnPhone } from "../outbox";
 import { logIn } from "../session";
 import { Field, Form, Page, PasswordFields, useSubmit } from "../ui";
 
-export function Login({ notice }: { notice: string | null }) {
+/** `onSignedIn`: where the login leads (Beranda, its address replacing the login's, unless main.App shows again
+ * the screen kept under the login for the same employee). */
+export function Login({ notice, onSignedIn = homeAfterFlow }: { notice: string | null; onSignedIn?: () => void }) {
   const [nip, setNip] = useState("");
   const [password, setPassword] = useState("");
   const [kept, setKept] = useState(0);
@@ -21,7 +23,7 @@ export function Login({ notice }: { notice: string | null }) {
   const { busy, error, submit } = useSubmit(async () => {
     check(...loginProblems(nip, password));
     await logIn(nip, password);
-    homeAfterFlow(); // Back from Beranda does not show the login form to someone signed in
+    onSignedIn(); // Back from Beranda does not show the login form to someone signed in (homeAfterFlow)
   }, notice);
 
   return (

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { useCallback, useContext, useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, messageOf } from "../../../shared/api";
 import { busyLabel, ConfirmButton } from "../../../shared/ui";
 import { REQUEST_TYPE_NAMES, ownStatusText, requestTitle } from "../../../shared/requests";
@@ -11,7 +11,7 @@ import { appended, hasMore, pageAt, pagesUpTo, type Page as ApiPage } from "../.
 import { monthText } from "../../../shared/months";
 import { dateText, localDay } from "../clock";
 import { check, filed, type Filing, filingProblems, withdrawnByOwner } from "../forms";
-import { ErrorLine, Field, Form, Page, Select, TextArea, useLoad, useSubmit } from "../ui";
+import { ErrorLine, Field, Form, Page, ScreenHidden, Select, TextArea, useLoad, useShownAgain, useSubmit } from "../ui";
 
 const TYPES = Object.entries(REQUEST_TYPE_NAMES) as [RequestType, string][];
 const EVENT_TYPES = [
@@ -24,11 +24,16 @@ const OWN_REQUESTS = "/v1/me/requests";
 const ownPage = (next: string | null): Promise<ApiPage<SelfRequest>> => call<ApiPage<SelfRequest>>("GET", pageAt(OWN_REQUESTS, next));
 const requestId = (r: SelfRequest): string => r.request_id;
 
-/** The photo of a letter, taken with the rear camera (never a file picker). */
+/** The photo of a letter, taken with the rear camera (never a file picker). The camera closes when the screen is
+ * kept hidden under the login (main.App): it never runs unseen. */
 function LetterPhoto({ photo, onPhoto }: { photo: string | null; onPhoto: (b64: string | null) => void }) {
   const [open, setOpen] = useState(false);
   const [video, setVideo] = useState<HTMLVideoElement | null>(null);
   const onVideo = useCallback((v: HTMLVideoElement | null) => setVideo(v), []);
+  const hidden = useContext(ScreenHidden);
+  useEffect(() => {
+    if (hidden) setOpen(false);
+  }, [hidden]);
   if (photo) {
     return (
       <div class="field">
@@ -39,7 +44,7 @@ function LetterPhoto({ photo, onPhoto }: { photo: string | null; onPhoto: (b64: 
       </div>
     );
   }
-  if (!open) {
+  if (!open || hidden) {
     return (
       <button type="button" class="secondary" onClick={() => setOpen(true)}>
         Foto Surat
@@ -178,6 +183,9 @@ export function Requests() {
     [],
   );
   useEffect(() => void load(), [load]);
+  // Shown again after the same employee signed in again (kept under the login, its input intact): the list, which
+  // a read in the ended session may have left refused, is read again.
+  useShownAgain(() => void load());
 
   /** "Muat lebih banyak": the next page under the list; a page read for a list since read again is dropped. */
   async function loadMore(shown: ApiPage<SelfRequest>): Promise<void> {
