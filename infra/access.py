@@ -68,6 +68,7 @@ from chalicelib.store.models import (
     EmployeeModel,
     EventModel,
     FaceTemplateModel,
+    FingerprintModel,
     HolidayModel,
     IdempotencyModel,
     JobRunModel,
@@ -184,7 +185,8 @@ JOB_ACCESS: dict[str, FunctionAccess] = {
             # new hires in batches (BATCH_GET: which of them a stale plan took for new, decision 345), the rest updated
             EmployeeModel: (DESCRIBE, BATCH_GET, QUERY, UPDATE, BATCH_WRITE),
             UnitModel: (DESCRIBE, GET, BATCH_GET, QUERY, PUT, UPDATE),
-            SyncRunModel: (DESCRIBE, GET, PUT),  # GET: the run the worker resumes
+            # GET: the run the worker resumes; QUERY: the run going on that a nightly sync names when it is skipped
+            SyncRunModel: (DESCRIBE, GET, PUT, QUERY),
             JobRunModel: (DESCRIBE, PUT),
             # a mover's pending faces follow them to the new unit (usecases/simpeg.py `_FollowingMoves`)
             FaceTemplateModel: (DESCRIBE, QUERY, UPDATE),
@@ -216,9 +218,11 @@ JOB_ACCESS: dict[str, FunctionAccess] = {
             FaceTemplateModel: (DESCRIBE, QUERY, GET, DELETE, UPDATE, PUT),
             AuditModel: (DESCRIBE, PUT),  # one entry per employee whose faces went
             JobRunModel: (DESCRIBE, PUT),
+            # each template's enrolment photo keeps its hashes, not its vectors (store.events `forget_vectors`)
+            FingerprintModel: (DESCRIBE, GET, UPDATE),
         },
         purpose="face retention: deletes the face templates of employees who left longer ago than the retention, "
-        "audits it and records its runs",
+        "and their enrolment photos' vectors; audits it and records its runs",
     ),
     "DayOffWatch": FunctionAccess(
         tables={HolidayModel: (QUERY,)},  # a year's holidays (store.calendar `holidays_of_year`)

@@ -260,7 +260,10 @@ def test_scheduled_jobs_touch_only_their_own_tables_and_no_object(resources: dic
         "AuditTable",
         "AdminsTable",
         "JobRunsTable",
+        "FingerprintsTable",  # an enrolment photo's vectors go with its face (decision 508)
     }
+    # ... the replay history's rows are updated (their vectors removed), never deleted
+    assert not can(resources, "FaceRetention", "dynamodb:DeleteItem", table_arn("FingerprintsTable"))
     assert can(resources, "FaceRetention", "dynamodb:DeleteItem", table_arn("FaceTemplatesTable"))
     # a deleted approved template is a change of the approved set: its log entry is put in the same transaction
     assert can(resources, "FaceRetention", "dynamodb:PutItem", table_arn("FaceTemplatesTable"))

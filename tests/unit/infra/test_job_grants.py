@@ -34,7 +34,7 @@ from chalicelib.store.faces import NewTemplate
 from chalicelib.store.job_runs import JobRun
 from chalicelib.store.models import ALL_MODELS, EmployeeModel
 from chalicelib.store.schema import create_all
-from chalicelib.usecases import exports, recaps, rejudge, simpeg
+from chalicelib.usecases import exports, recaps, rejudge, simpeg, turns
 from chalicelib.usecases.schemas.reports import MonthlyExportRequest
 from chalicelib.usecases.schemas.simpeg import ImportQuery
 from infra.access import API_FUNCTION_ID, JOB_ACCESS, FunctionAccess
@@ -271,6 +271,19 @@ def test_the_nightly_sync_of_a_transfer_stays_within_the_simpeg_sync_grants(worl
     assert (result["status"], result["counts"]["moved"]) == ("succeeded", 1), result
     assert [r.unor_id for r in runtime.requests().of_employee_in(nip, "pending")] == [world.home]
     assert {t.unor_id for t in runtime.faces().template_rows(nip)} == {new}
+
+
+def test_the_nightly_sync_skipped_for_an_admin_s_run_going_on_stays_within_the_simpeg_sync_grants(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN an admin's SIMPEG run holding the one turn at 01:00 (an inline import, or a run cut off before)
+    monkeypatch.setattr(simpeg, "TURN_WAIT_S", 0.0)
+    assert turns.take(simpeg.RUN_TURN, simpeg.WORKER_DEADLINE_S).granted
+    # WHEN the SimpegSync function runs its nightly schedule
+    result = run(world, "SimpegSync", SCHEDULED)
+    # THEN it is skipped, naming the run it found by reading the runs (a call its role was not granted: the
+    # lookup failed as a DynamoDB outage, the night recorded failed and its alarm fired)
+    assert result["status"] == "skipped", result
 
 
 def test_the_simpeg_worker_s_sync_and_import_stay_within_the_simpeg_sync_grants(
