@@ -989,6 +989,13 @@ def test_activation_sheet_holds_every_nip_of_the_unit(world: World, desk: Callab
     assert nips and all(nip in text for nip in nips), (nips, text[:500])
     assert not any(e["nip"] in text for e in listed if not e["active"])
     d.shot("pegawai-unit")
+    # WHEN the admin then picks another unit, THEN its panel starts afresh: no sheet link or message of the unit
+    # before (taken for this unit's sheet, it opened the other's), and "Hanya yang belum aktivasi" ticked again
+    page.get_by_role("combobox", name="Unit", exact=True).select_option(world.other_unit_id)
+    expect(page.get_by_role("region", name=re.compile(r"^Unit SMP Negeri Lain"))).to_be_visible()
+    expect(page.get_by_role("link", name="Buka lembar kode aktivasi (PDF)")).to_have_count(0)
+    expect(page.get_by_text("kode aktivasi dibuat")).to_have_count(0)
+    expect(page.get_by_label("Hanya yang belum aktivasi")).to_be_checked()
     d.assert_clean()
 
 

@@ -8,7 +8,7 @@ import { useEffect, useMemo, useState } from "preact/hooks";
 import { UserMessage } from "../../../shared/api";
 import { useConsole, unitOptions } from "../context";
 import { ALL_UNITS_MIN, employeeListing, enrolledBy, matches, normalised, queueRows, type QueuedFace } from "../employeeList";
-import { stamped, useFreshLinks } from "../links";
+import { expired, type LinksRead, stamped, useFreshLinks } from "../links";
 import { href, type Route } from "../router";
 import { call, canChange, get, mayChange, OWN_RECORD, readsRegency } from "../session";
 import type { Employee, FaceTemplate, Unit } from "../types";
@@ -80,20 +80,27 @@ interface Sheet {
   sheet_url: string;
 }
 
+/** Said in place of the sheet's link once it has expired: printing again makes new codes, which void cards handed out. */
+export const SHEET_GONE =
+  "Tautan lembar kode sudah kedaluwarsa (berlaku beberapa menit). Kartu yang sudah dicetak tetap berlaku; mencetak ulang membuat kode baru dan kode pada kartu yang sudah dibagikan tidak berlaku lagi.";
+
 function UnitPanel({ unit }: { unit: Unit }) {
   const { session, reloadUnits } = useConsole();
   const [onlyNew, setOnlyNew] = useState(true);
-  const [sheet, setSheet] = useState<Sheet | null>(null);
+  const [sheet, setSheet] = useState<(Sheet & LinksRead) | null>(null);
+  const [sheetGone, setSheetGone] = useState(false);
   const action = useAction();
   function print(): void {
     // Opened before the answer arrives so the browser's pop-up blocker sees the click.
     const tab = window.open("", "_blank");
     void action.run(async () => {
       try {
+        const readAt = Date.now();
         const s = await call<Sheet>("POST", `/v1/admin/units/${encodeURIComponent(unit.unor_id)}/activation-codes`, {
           only_not_activated: onlyNew,
         });
-        setSheet(s);
+        setSheet({ ...s, readAt });
+        setSheetGone(false);
         if (tab) tab.location.href = s.sheet_url;
         reloadUnits();
         return `${count(s.count)} kode aktivasi dibuat, berlaku sampai ${dateTime(s.expires_at)}.`;
@@ -122,9 +129,22 @@ function UnitPanel({ unit }: { unit: Unit }) {
       ) : null}
       <ErrorLine message={action.error} />
       <Done message={action.done} />
-      {sheet ? (
+      {sheet && sheetGone ? (
+        <p class="hint" role="alert">{SHEET_GONE}</p>
+      ) : sheet ? (
         <p>
-          <a href={sheet.sheet_url} target="_blank" rel="noopener noreferrer">
+          <a
+            href={sheet.sheet_url}
+            target="_blank"
+            rel="noopener noreferrer"
+            onClick={(e) => {
+              // A signed link lives minutes (decision 177): a dead one opened S3's English "Request has expired".
+              if (expired([sheet.sheet_url], sheet.readAt, Date.now())) {
+                e.preventDefault();
+                setSheetGone(true);
+              }
+            }}
+          >
             Buka lembar kode aktivasi (PDF)
           </a>
         </p>
@@ -187,7 +207,8 @@ export function Employees({ route }: { route: Route }) {
             ? "Semua unit: wajah yang menunggu persetujuan di semua unit Anda."
             : `Semua unit: ketik sedikitnya ${String(ALL_UNITS_MIN)} huruf nama atau angka awal NIP.`}
       </p>
-      {chosen && listing.kind === "unit" ? <UnitPanel unit={chosen} /> : null}
+      {/* keyed by its unit: another unit's panel starts afresh (no sheet link, message or choice of the unit before) */}
+      {chosen && listing.kind === "unit" ? <UnitPanel key={chosen.unor_id} unit={chosen} /> : null}
       {filter === QUEUE ? (
         <PendingQueue unit={unit} needle={needle} />
       ) : listing.kind === "prompt" ? null : (
@@ -220,7 +241,7 @@ const QUEUE_LIMIT = 1000;
  * when, by whom, the photo, and the decision in place (the same controls as on the employee's page). Read only when
  * asked for: the API records each photo link it hands out (the log of who saw whose photos). */
 function PendingQueue({ unit, needle }: { unit: string; needle: string }) {
-  const { session, unitName } = useConsole();
+  const { session, unitName, reloadUnits } = useConsole();
   const queue = useLoad((signal) => {
     const readAt = Date.now();
     return firstPages<PendingFace>("/v1/admin/faces/pending", unit ? { unor_id: unit } : {}, signal, QUEUE_LIMIT).then((listing) => ({ ...listing, readAt }));
@@ -250,14 +271,21 @@ function PendingQueue({ unit, needle }: { unit: string; needle: string }) {
             {decided[f.template_id] ? (
               <Done message={decided[f.template_id] ?? null} />
             ) : (
-              <QueuedDecision face={f} editable={mayChange(session, f.nip)} onDecided={(message) => setDecided((d) => ({ ...d, [f.template_id]: message }))} />
+              <QueuedDecision
+                face={f}
+                editable={mayChange(session, f.nip)}
+                onDecided={(message) => {
+                  setDecided((d) => ({ ...d, [f.template_id]: message }));
+                  reloadUnits(); // the unit's "Sudah daftar wajah" counts it
+                }}
+              />
             )}
           </div>
         ),
       },
     ];
     return all.filter((c): c is Column<PendingFace> => c !== null);
-  }, [unit, unitName, session, decided, fresh]);
+  }, [unit, unitName, session, decided, fresh, reloadUnits]);
   const open = rows.filter((f) => !decided[f.template_id]).length;
   return (
     <section class="panel" aria-label="Wajah menunggu persetujuan" aria-busy={queue.loading || undefined}>
@@ -377,7 +405,7 @@ function PendingDecision(p: { face: PendingFace; action: Action; editable: boole
 }
 
 function Faces({ employee }: { employee: Employee }) {
-  const { session } = useConsole();
+  const { session, reloadUnits } = useConsole();
   const path = `/v1/admin/employees/${employee.nip}/faces`;
   const faces = useLoad((signal) => stamped(allPages<FaceTemplate>(path, {}, signal)), employee.nip);
   const pending = useLoad((signal) => stamped(allPages<PendingFace>("/v1/admin/faces/pending", { nip: employee.nip }, signal)), employee.nip);
@@ -388,6 +416,7 @@ function Faces({ employee }: { employee: Employee }) {
   const reloadAll = (): void => {
     faces.reload();
     pending.reload();
+    reloadUnits(); // the unit's "Sudah daftar wajah" counts a face approved or removed
   };
   const change = (step: () => Promise<string>): void => void action.run(step).then(reloadAll);
   // A face of someone else (a duplicate found later, a photo of the wrong person): check-ins stop matching it.
