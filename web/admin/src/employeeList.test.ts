@@ -1,7 +1,7 @@
 // "Pegawai"'s reading rules (employeeList.ts) and the units' order (context.ts).
 import { describe, expect, it } from "vitest";
 import { byName, unitOptions } from "./context";
-import { employeeListing, enrolledBy, matches, normalised, queueRows, type QueuedFace } from "./employeeList";
+import { approvalLeftToAnother, employeeListing, enrolledBy, matches, normalised, queueRows, type QueuedFace } from "./employeeList";
 
 const NIP = "196602011995101183";
 
@@ -71,5 +71,19 @@ describe("byName", () => {
 
   it("orders namesakes by id", () => {
     expect(byName([unit("b", "Puskesmas"), unit("a", "Puskesmas")]).map((u) => u.unor_id)).toEqual(["a", "b"]);
+  });
+});
+
+describe("approvalLeftToAnother", () => {
+  const face = { reset_by: "sari", created_by: "budi" };
+
+  it("leaves a face after a reset to an admin who neither reset the phone nor enrolled it", () => {
+    expect(approvalLeftToAnother(face, "sari")).toContain("Anda mereset perangkat");
+    expect(approvalLeftToAnother(face, "budi")).toContain("Anda mendaftarkan wajah ini");
+    expect(approvalLeftToAnother(face, "dewi")).toBeNull();
+  });
+
+  it("asks nothing of a face enrolled without a reset before it", () => {
+    expect(approvalLeftToAnother({ reset_by: null, created_by: "budi" }, "budi")).toBeNull();
   });
 });

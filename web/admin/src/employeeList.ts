@@ -52,3 +52,12 @@ export function queueRows<F extends QueuedFace>(faces: readonly F[], needle: str
 export function enrolledBy(face: QueuedFace): string {
   return face.created_by === face.nip ? "Pegawai (aplikasi)" : face.created_by;
 }
+
+/** Why `admin` may not approve a waiting face, or null: a face enrolled within 7 days after a device reset waits
+ * for an admin other than the one who reset the phone (`reset_by`) and the one who enrolled it (the API's four
+ * eyes, answered 403 after the click). Rejecting it stays open to them. */
+export function approvalLeftToAnother(face: { reset_by: string | null; created_by: string }, admin: string): string | null {
+  if (!face.reset_by || (admin !== face.reset_by && admin !== face.created_by)) return null;
+  const why = admin === face.reset_by ? "Anda mereset perangkat pegawai ini" : "Anda mendaftarkan wajah ini";
+  return `Wajah setelah reset perangkat harus disetujui admin lain (${why}). Anda tetap dapat menolaknya.`;
+}

@@ -7,7 +7,7 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { UserMessage } from "../../../shared/api";
 import { useConsole, unitOptions } from "../context";
-import { ALL_UNITS_MIN, employeeListing, enrolledBy, matches, normalised, queueRows, type QueuedFace } from "../employeeList";
+import { ALL_UNITS_MIN, approvalLeftToAnother, employeeListing, enrolledBy, matches, normalised, queueRows, type QueuedFace } from "../employeeList";
 import { expired, type LinksRead, stamped, useFreshLinks } from "../links";
 import { href, type Route } from "../router";
 import { call, canChange, get, mayChange, OWN_RECORD, readsRegency } from "../session";
@@ -344,6 +344,7 @@ const FACE_STATUS: Record<string, string> = { pending: "Menunggu persetujuan · 
 /** A face template awaiting a decision, as GET /v1/admin/faces/pending lists it. */
 interface PendingFace extends QueuedFace {
   photo_url: string;
+  reset_by: string | null;
   own_match: { score: number | null; threshold: number; unlike: boolean } | null;
 }
 
@@ -375,8 +376,10 @@ function OwnMatch({ match }: { match: PendingFace["own_match"] }) {
  * "Setujui Wajah" / "Tolak Wajah" with the reason a refusal needs: on the employee's page and in the unit's queue.
  * `after` hears the decision made, or null when the API refused it. */
 function PendingDecision(p: { face: PendingFace; action: Action; editable: boolean; after: (decision: "approve" | "reject" | null) => void }) {
+  const { session } = useConsole();
   // A refusal carries its reason: the employee reads it on Home before taking another photo (decision 197).
   const [reason, setReason] = useState("");
+  const leftToAnother = approvalLeftToAnother(p.face, session.username);
   const decide = (decision: "approve" | "reject"): void =>
     void p.action
       .run(async () => {
@@ -389,10 +392,11 @@ function PendingDecision(p: { face: PendingFace; action: Action; editable: boole
   return (
     <>
       <OwnMatch match={p.face.own_match} />
+      {p.editable && leftToAnother ? <p class="hint" role="note">{leftToAnother}</p> : null}
       {p.editable ? (
         <div class="buttons">
           <Field label="Alasan bila ditolak (dibaca pegawai)" value={reason} onInput={setReason} maxLength={500} />
-          <button type="button" disabled={p.action.busy} onClick={() => decide("approve")}>
+          <button type="button" disabled={p.action.busy || leftToAnother !== null} onClick={() => decide("approve")}>
             Setujui Wajah
           </button>
           <button type="button" class="danger" disabled={p.action.busy} onClick={() => decide("reject")}>
