@@ -131,3 +131,27 @@ def test_a_keyboard_works_through_the_review_queue_without_losing_its_place(
     expect(outcome).to_be_focused()
     assert _focused(page).startswith("P Keputusan tersimpan")
     d.assert_clean()
+
+
+def test_a_review_decided_by_another_admin_meanwhile_leaves_the_queue_when_this_one_decides(
+    world: World, desk: Callable[..., Desk]
+) -> None:
+    # GIVEN an offline check-out waiting for review, opened in the console
+    waiting = _expect(world.check_in("out", CENTRE, offline=True), 201, "offline check-out")
+    assert waiting["status"] == "review"
+    d = desk(admin="bootstrap")
+    page = d.page
+    d.open("Verifikasi")
+    page.get_by_label("Unit").select_option(world.unit_id)
+    rows = page.get_by_role("row").filter(has_text=world.nama)
+    expect(rows).to_have_count(1)
+    rows.first.get_by_role("button", name="Lihat").click()
+    evidence = page.get_by_role("article", name=f"Bukti {world.nama}")
+    # WHEN another admin rejects it meanwhile, and this one then approves it
+    rejected = {"decision": "reject", "note": "foto buram"}
+    _expect(world.admin.post(f"/v1/admin/reviews/{waiting['event_id']}", rejected), 200, "the other decision")
+    evidence.get_by_role("button", name="Setujui").click()
+    # THEN the console says it was decided elsewhere and reads the queue again (it stayed, to be refused again)
+    expect(page.get_by_role("status")).to_have_text("Absen ini sudah diputuskan admin lain; daftar dibaca ulang.")
+    expect(rows).to_have_count(0)
+    d.assert_clean(lambda status, path: (status, path) == (409, f"/v1/admin/reviews/{waiting['event_id']}"))

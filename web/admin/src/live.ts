@@ -4,7 +4,8 @@
 // and a failed refresh says so beside it.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { messageOf } from "../../shared/api";
-import { serverNow } from "./format";
+import { serverNow, today } from "./format";
+import { current } from "./session";
 
 export interface LiveState<T> {
   /** The last answer that came (kept when a later read failed). */
@@ -78,7 +79,11 @@ export function useLive<T>(load: (signal: AbortSignal) => Promise<T>, key: strin
     // "terakhir diperbarui" by SMART's clock, as the rest of the console
     const poller = new Poller<T>((signal) => loadRef.current(signal), setState, () => new Date(serverNow()));
     poller.tick();
-    const timer = window.setInterval(() => poller.tick(), everyMs);
+    // A tab out of view (Chrome still fires about once a minute) and a screen kept under the login (decision 355:
+    // every read a 401) skip their ticks; the tab coming back reads at once.
+    const timer = window.setInterval(() => {
+      if (document.visibilityState !== "hidden" && current() !== null) poller.tick();
+    }, everyMs);
     const onVisible = (): void => {
       if (document.visibilityState === "visible") poller.tick();
     };
@@ -90,4 +95,22 @@ export function useLive<T>(load: (signal: AbortSignal) => Promise<T>, key: strin
     };
   }, [key, everyMs]);
   return state;
+}
+
+/** The date a live screen shows: `picked`, or today's while none is (`""`), so that a screen left open past
+ * midnight (a hospital's night, a session ended at 19:00 and signed into again at 07:15) goes on to the new day. */
+export function shownDay(picked: string, todayIs: string): string {
+  return picked || todayIs;
+}
+
+/** What a date typed in keeps: today's follows the clock again (`""`), any other stays. */
+export function pickedDay(value: string, todayIs: string): string {
+  return value === todayIs ? "" : value;
+}
+
+/** `[the date shown, pick a date]` of a live screen (`shownDay`, `pickedDay`); the screen re-renders at each
+ * refresh, so the date moves on at the first one after midnight. */
+export function useFollowedDay(): [string, (value: string) => void] {
+  const [picked, setPicked] = useState("");
+  return [shownDay(picked, today()), (value) => setPicked(pickedDay(value, today()))];
 }

@@ -3,7 +3,7 @@
 // DOM, so 7,000 employees never freeze the screen), a two-step button for changes that cannot be undone.
 import type { ComponentChildren, JSX } from "preact";
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { messageOf, UserMessage } from "../../shared/api";
+import { ApiError, messageOf, UserMessage } from "../../shared/api";
 import {
   ColumnHeads,
   ConfirmButton,
@@ -343,6 +343,8 @@ export function DecisionForm(p: {
   path: string;
   noteLabel: string;
   onDone: (decision: Decision, answer: unknown) => void;
+  /** The item was decided by someone else meanwhile (409): the list it stands in is stale. */
+  onTaken?: () => void;
   inline?: boolean;
   approval?: () => Record<string, unknown>;
   approvalRefused?: string | null;
@@ -352,15 +354,22 @@ export function DecisionForm(p: {
   const action = useAction();
   const decide = (decision: Decision): void => {
     let answer: unknown = null;
+    let taken = false;
     void action
       .run(async () => {
         if (decision === "reject" && !note.trim()) throw new UserMessage("Tulis alasan penolakan di catatan: pegawai akan membacanya.");
         const body: Record<string, unknown> = { decision, ...(decision === "approve" ? p.approval?.() : {}) };
         if (note.trim()) body["note"] = note.trim();
-        answer = await call<unknown>("POST", p.path, body);
+        answer = await call<unknown>("POST", p.path, body).catch((exc: unknown) => {
+          taken = exc instanceof ApiError && exc.status === 409;
+          throw exc;
+        });
         return null;
       })
-      .then((ok) => ok && p.onDone(decision, answer));
+      .then((ok) => {
+        if (ok) p.onDone(decision, answer);
+        else if (taken) p.onTaken?.();
+      });
   };
   return (
     <div class={p.inline ? "decide inline" : "decide"}>

@@ -279,6 +279,9 @@ export function nextAfter(items: Evidence[], eventId: string): string | null {
   return rest[Math.min(Math.max(at, 0), rest.length - 1)]?.event_id ?? null;
 }
 
+/** Said when a review was decided by another admin while this one looked at it. */
+export const TAKEN = "Absen ini sudah diputuskan admin lain; daftar dibaca ulang.";
+
 export function Reviews(_: { route: Route }) {
   const { session, units } = useConsole();
   const [unit, setUnit] = useState("");
@@ -310,6 +313,12 @@ export function Reviews(_: { route: Route }) {
                 const verdict = decision === "approve" ? "disetujui" : "ditolak";
                 const what = `absen ${(KIND[item.type] ?? item.type).toLowerCase()} ${item.nama ?? item.nip} ${dateTime(item.attendance_time)}`;
                 setDone((d) => ({ text: `Keputusan tersimpan: ${what} ${verdict}.`, seq: (d?.seq ?? 0) + 1, last: next === null }));
+                list.open(next, true);
+              }}
+              onTaken={() => {
+                // Decided by another admin meanwhile (409): the queue is read again and the next item opens.
+                const next = nextAfter(list.items, item.event_id);
+                setDone((d) => ({ text: TAKEN, seq: (d?.seq ?? 0) + 1, last: next === null }));
                 list.open(next, true);
               }}
             />

@@ -5,8 +5,9 @@
 // recap stored says so (its absences are not TK yet), and units sharing one zone spread around it on the map.
 import { useEffect, useState } from "preact/hooks";
 import { ApiError } from "../../../shared/api";
+import { dayText } from "../../../shared/months";
 import { useConsole } from "../context";
-import { useLive, type LiveState } from "../live";
+import { useFollowedDay, useLive, type LiveState } from "../live";
 import { centreOf, L, MapView, shapeOf, textTooltip, ZONE_STYLE } from "../map";
 import { holidayNote, markerColour, notRecappedNote, refreshError, refreshLine, REFRESH_S, ringOffsets, spots } from "../monitorView";
 import { zonesByUnit } from "../zones";
@@ -208,7 +209,7 @@ function drawUnits(rows: Row[], zones: Map<string, Zone[]>) {
 
 export function Monitor(_: { route: Route }) {
   const { units } = useConsole();
-  const [date, setDate] = useState(today());
+  const [date, setDate] = useFollowedDay();
   const live = useLive<Day>((signal) => summary(units, date, signal), date, REFRESH_MS);
   const [zones, setZones] = useState<Map<string, Zone[]>>(new Map());
   useEffect(() => {
@@ -256,7 +257,7 @@ export function UnitLive({ route }: { route: Route }) {
   const { units, unitName } = useConsole();
   const unorId = route.segments[1] ?? "";
   const allowed = units.some((u) => u.unor_id === unorId);
-  const [date, setDate] = useState(today());
+  const [date, setDate] = useFollowedDay();
   const live = useLive<UnitDay | null>(
     (signal) => (allowed ? get<UnitDay>("/v1/admin/monitor", { date, unor_id: unorId }, signal) : Promise.resolve(null)),
     `${unorId}|${date}`,
@@ -282,7 +283,7 @@ export function UnitLive({ route }: { route: Route }) {
       {day ? <Notes notes={[notRecappedNote([day]), holidayNote(day.counts)]} /> : null}
       {day ? <Totals counts={day.counts} stale={live.error !== null} /> : null}
       <Table
-        caption="Pegawai hari ini"
+        caption={date === today() ? "Pegawai hari ini" : `Pegawai ${dayText(date)}`}
         rows={day?.items ?? []}
         columns={liveColumns(day?.date ?? date)}
         rowKey={(e) => e.nip}
