@@ -15,10 +15,10 @@ import binascii
 import contextlib
 import functools
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib import runtime
 from chalicelib.attendance.classify import DayInputs, classify_day, excuse_of
@@ -68,11 +68,13 @@ from chalicelib.usecases.schemas.requests import (
     RequestItem,
     RequestPage,
     RevocationRequest,
+    SetAside,
 )
 
 MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024
 MAX_REQUEST_DAYS = 366  # days from the first to the last day (a leave's MAX_LEAVE_DAYS): 367 dates at most
 MAX_PENDING = 20  # an employee's open requests; more answers 409 (a flood fills no admin's queue)
+MAX_SET_ASIDE = 5  # a KOREKSI's day: the checks of its kind that do not count, shown to the deciding admin
 PAGE = 50
 # What an attachment may be, told by its first bytes (the name or a declared type proves nothing).
 ATTACHMENT_KINDS = ((b"%PDF-", "application/pdf", "pdf"), (b"\xff\xd8\xff", "image/jpeg", "jpg"))
@@ -364,11 +366,21 @@ def _not_pending(r: EmployeeRequest, *, to_employee: bool = False) -> ConflictEr
     return ConflictError("Pengajuan ini sudah tidak menunggu keputusan.", {"status": status})
 
 
+class CorrectionDay(NamedTuple):
+    """What a pending KOREKSI's day holds so far, shown to the deciding admin (`_correction_day`)."""
+
+    recorded_time: str | None = None
+    set_aside: list[SetAside] | None = None
+
+
+NOTHING_YET = CorrectionDay()
+
+
 def request_item(
     r: EmployeeRequest,
     attachment_url: str | None = None,
     month_corrections: MonthCorrections | None = None,
-    recorded_time: str | None = None,
+    day: CorrectionDay = NOTHING_YET,
 ) -> RequestItem:
     return RequestItem(
         request_id=r.request_id,
@@ -391,28 +403,47 @@ def request_item(
         approved_by=r.approved_by,
         approved_at=r.approved_at,
         month_corrections=month_corrections,
-        recorded_time=recorded_time,
+        recorded_time=day.recorded_time,
+        set_aside=day.set_aside,
     )
 
 
-def _recorded_time(r: EmployeeRequest, settings: Settings, now: datetime) -> str | None:
+def _correction_day(r: EmployeeRequest, settings: Settings, now: datetime) -> CorrectionDay:
     """A pending KOREKSI's check as its working day records it so far (the day's arrival or departure as the
     recap judges it: the night shift a 07:00 check-out belongs to, machine punches typed), shown to the deciding
     admin: a correction asked for a day that has its arrival already (at 09:10, say) would stand as the earlier
-    one, so the admin sees what it replaces."""
+    one, so the admin sees what it replaces. And the checks of its kind that day that do not count (`SetAside`):
+    a stand-in's check-in an admin rejected, a correction approved then revoked, came back unseen as a
+    correction of the same minute, approved by another admin."""
     employee = runtime.people().get_employee(r.nip) if r.type == "KOREKSI" and r.status == PENDING else None
     if employee is None or r.time is None:
-        return None
+        return NOTHING_YET
     day, kind = date.fromisoformat(r.start_date), r.event_type or "in"
     employee, at, _ = _correction_at(employee, day, r.time, settings)
     plan = recaps.counted_on(employee, day, kind, at, settings)
     if plan is None:
-        return None
+        return NOTHING_YET
     rules = runtime.rule_table(settings)
     found = runtime.events().events_between(r.nip, *plan.window(rules))
     judged = classify_day(DayInputs(plan, recaps.judged_so_far(employee, found, now, settings)), rules)
     mark = judged.check_in if kind == "in" else judged.check_out
-    return iso(mark) if mark else None
+    return CorrectionDay(iso(mark) if mark else None, _set_aside(found, kind) or None)
+
+
+def _set_aside(events: Sequence[Event], kind: str) -> list[SetAside]:
+    """The day's checks of `kind` that do not count, newest first, at most MAX_SET_ASIDE (SetAside)."""
+    aside = [e for e in events if e.type == kind and e.attendance_time and (e.status == "refused" or e.voided)]
+    newest = sorted(aside, key=lambda e: str(e.attendance_time), reverse=True)[:MAX_SET_ASIDE]
+    return [
+        SetAside(
+            time=str(e.attendance_time),
+            how="refused" if e.status == "refused" else "revoked" if e.decision == REVOKE else "rejected",
+            code=(e.reasons or (None,))[0] if e.status == "refused" else None,
+            by=None if e.status == "refused" else e.decided_by,
+            note=None if e.status == "refused" else e.decision_note,
+        )
+        for e in newest
+    ]
 
 
 # --- the admin ---------------------------------------------------------------------------------------
@@ -430,13 +461,13 @@ def list_requests(principal: Principal, query: AdminRequestsQuery, settings: Set
     def item(r: EmployeeRequest) -> RequestItem:
         link = store.presign(r.attachment_key, evidence_ttl_s(settings)) if r.attachment_key else None
         quota = correction_quota(r.nip, r.type, r.start_date, settings)
-        recorded = _recorded_time(r, settings, now)
+        day = _correction_day(r, settings, now)
         if quota is None:
-            return request_item(r, link, recorded_time=recorded)
+            return request_item(r, link, day=day)
         if quota.key not in approved:
             approved[quota.key] = len(runtime.requests().quota_holders(quota.key))
         counted = MonthCorrections(month=r.start_date[:7], limit=quota.limit, approved=approved[quota.key])
-        return request_item(r, link, counted, recorded)
+        return request_item(r, link, counted, day)
 
     def own_rows(unor_id: str, limit: int, after: dict[str, Any] | None) -> tuple[list[RequestItem], Any]:
         rows, last = runtime.requests().of_unit(unor_id, query.status, limit, after)

@@ -89,6 +89,19 @@ class MonthCorrections(Result):
     approved: int
 
 
+class SetAside(Result):
+    """A check of a correction's kind on its day that does not count: what the correction would put back."""
+
+    time: InstantText
+    how: Annotated[str, enum_schema(("refused", "rejected", "revoked"))] = Field(
+        description="`refused`: SMART refused the check-in (`code`); `rejected`: an admin rejected it in review; "
+        "`revoked`: an admin took an approval back (a correction approved before, for one)."
+    )
+    code: str | None = Field(description="`refused`: the refusal's code (FACE_MISMATCH, OUTSIDE_ZONE, ...).")
+    by: str | None = Field(description="`rejected`, `revoked`: the admin who decided.")
+    note: str | None = Field(description="`rejected`, `revoked`: the admin's note.")
+
+
 class EmployeeInactive(Result):
     """An admin list's word on a request whose employee SIMPEG deactivated: since when, and whether approving it
     is still allowed (`usecases.directory.judges`, the approval's own rule)."""
@@ -130,6 +143,12 @@ class RequestItem(NamedItem):
     recorded_time: InstantText | None = absent_when_none(
         "Admin lists, a pending KOREKSI: the check of its kind already recorded that day (the earliest arrival, "
         "the latest departure), which the correction would stand beside; absent when the day has none."
+    )
+    set_aside: list[SetAside] | None = absent_when_none(
+        "Admin lists, a pending KOREKSI: the checks of its kind that day that do not count (refused, rejected in "
+        "review, an approval taken back), newest first, at most 5: the admin sees that the correction would put "
+        "back what SMART or an admin set aside (a stand-in's check-in rejected, a correction revoked before); "
+        "absent when there are none."
     )
     employee_inactive: EmployeeInactive | None = absent_when_none(
         "Admin lists: the employee is deactivated in SIMPEG (since when, and whether this request may still be "

@@ -33,12 +33,14 @@ from chalicelib.errors import (
 )
 from chalicelib.geo.errors import GeoValidationError
 from chalicelib.settings import Settings, build_settings
-from chalicelib.store.events import punch_event_id
+from chalicelib.store.base import iso
+from chalicelib.store.events import CheckinWrite, StoredAnswer, new_event_id, punch_event_id
 from chalicelib.store.repositories import Repositories
-from chalicelib.usecases import admin_views, recaps, requests, zones
+from chalicelib.usecases import admin_views, recaps, requests, reviews, zones
 from chalicelib.usecases import calendar as cal
 from chalicelib.usecases.schemas.admin_views import AuditQuery
 from chalicelib.usecases.schemas.calendar import HolidayRequest, LeaveRequest, ShiftsRequest
+from chalicelib.usecases.schemas.reports import DecisionRequest
 from chalicelib.usecases.schemas.requests import (
     AdminRequestsQuery,
     MyCorrectionsQuery,
@@ -469,6 +471,36 @@ def test_an_admin_sees_the_check_a_correction_would_stand_beside(settings: Setti
         "2026-03-10": "2026-03-10T02:10:00+00:00",
         "2026-03-09": None,
     }
+
+
+def test_an_admin_sees_the_checks_a_correction_would_put_back(repos: Repositories, settings: Settings) -> None:
+    # GIVEN Asep's 07:20 arrival on Tuesday 10 March rejected in review as a stand-in's, and a check-in refused
+    # there at 07:18 for another face
+    at = datetime(2026, 3, 10, 0, 20, tzinfo=UTC)
+    stand_in = check(repos, NIP, "in", at, status="review")
+    rejection = DecisionRequest(decision="reject", note="bukan wajah pegawai")
+    reviews.decide(SUPER, stand_in.event_id, rejection, settings, NOW)
+    tried = at - timedelta(minutes=2)
+    refused = Event(new_event_id(NIP, tried), NIP, "in", "refused", iso(tried), iso(tried), "2026-03-10", "U1",
+                    warnings=(), reasons=("FACE_MISMATCH",))  # fmt: skip
+    repos.events.write_checkin(CheckinWrite(refused, f"{NIP}#refused", "body", StoredAnswer(422, {}), tried))
+    # WHEN he asks for a correction to 07:20 that day, and the unit's admin lists it
+    file(settings, correction("2026-03-10", "07:20"))
+    [item] = requests.list_requests(U1_ADMIN, AdminRequestsQuery(), settings, NOW).items
+    # THEN the admin sees what it would put back: the rejected check-in (who, why) and the refused one (its code),
+    # newest first, though the day records no arrival
+    assert item.recorded_time is None and item.set_aside is not None
+    assert [(a.how, a.by, a.note, a.code) for a in item.set_aside] == [
+        ("rejected", SUPER.subject, "bukan wajah pegawai", None),
+        ("refused", None, None, "FACE_MISMATCH"),
+    ]
+    # AND once a correction of that minute was approved and then taken back, a second one shows the revocation
+    approve(item.request_id, settings)
+    revoke(item.request_id, settings, note="tidak hadir, dicek atasan")
+    file(settings, correction("2026-03-10", "07:21"))
+    [again] = requests.list_requests(U1_ADMIN, AdminRequestsQuery(status="pending"), settings, NOW).items
+    assert again.set_aside is not None
+    assert ("revoked", SUPER.subject, "tidak hadir, dicek atasan") in [(a.how, a.by, a.note) for a in again.set_aside]
 
 
 def test_a_night_shift_s_check_out_correction_shows_its_own_shift_s_departure(

@@ -1,6 +1,6 @@
 // The first day a schedule version governs, as the console shows it (Calendar.tsx; chalicelib ScheduleVersion.first_day).
 import { describe, expect, it } from "vitest";
-import { finishText, firstDay, inactiveText, recordedText, storedRamadanText } from "./Calendar";
+import { finishText, firstDay, inactiveText, recordedText, setAsideText, storedRamadanText } from "./Calendar";
 
 describe("firstDay", () => {
   it("moves a version saved during the day it is meant to start to the next day (Jakarta's clock)", () => {
@@ -66,5 +66,25 @@ describe("finishText", () => {
   it("offers it as before to an active employee and to a leaver's last days", () => {
     expect(finishText({})).toEqual({ hint: unfinished, refused: null });
     expect(finishText({ employee_inactive: { deactivated_on: "2026-03-10", approvable: true } })).toEqual({ hint: unfinished, refused: null });
+  });
+});
+
+describe("setAsideText", () => {
+  it("names each check a correction would put back: who set it aside and why", () => {
+    const lines = setAsideText({
+      event_type: "in",
+      set_aside: [
+        { time: "2026-03-10T00:20:00+00:00", how: "rejected", code: null, by: "sari", note: "bukan wajah pegawai" },
+        { time: "2026-03-10T00:20:00+00:00", how: "revoked", code: null, by: "dewi", note: "tidak hadir" },
+        { time: "2026-03-10T00:18:00+00:00", how: "refused", code: "FACE_MISMATCH", by: null, note: null },
+      ],
+    });
+    expect(lines[0]).toBe("Absen masuk pukul 07.20 hari itu ditolak admin sari: “bukan wajah pegawai”.");
+    expect(lines[1]).toBe("Absen masuk pukul 07.20 hari itu disetujui lalu dibatalkan admin dewi: “tidak hadir”.");
+    expect(lines[2]).toMatch(/^Absen masuk pukul 07\.18 hari itu ditolak SMART \(.+\)\.$/);
+  });
+
+  it("says nothing of a day with none", () => {
+    expect(setAsideText({ event_type: "out" })).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { UserMessage } from "../../../shared/api";
 import { dayText } from "../../../shared/months";
+import { reasonName } from "../../../shared/reasons";
 import { decidedText, monthCorrectionsText, requestTitle, type MonthCorrections, type RequestDecided } from "../../../shared/requests";
 import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
@@ -613,6 +614,8 @@ interface EmployeeRequest extends RequestDecided {
   month_corrections?: MonthCorrections;
   /** A pending KOREKSI: the check of its kind already recorded that day, which the correction would stand beside. */
   recorded_time?: string | null;
+  /** A pending KOREKSI: the checks of its kind that day that do not count, which the correction would put back. */
+  set_aside?: SetAside[];
   /** The employee is deactivated in SIMPEG: since when (null: not recorded), and whether the server still approves
    * this request (its days before the deactivation: a leaver's last days). */
   employee_inactive?: EmployeeInactive | null;
@@ -652,6 +655,30 @@ function inactiveSince(inactive: EmployeeInactive): string {
 export function recordedText(r: Pick<EmployeeRequest, "event_type" | "recorded_time">): string | null {
   if (!r.recorded_time) return null;
   return `Hari itu sudah tercatat absen ${r.event_type === "out" ? "pulang" : "masuk"} pukul ${time(r.recorded_time)}.`;
+}
+
+interface SetAside {
+  time: string;
+  how: "refused" | "rejected" | "revoked";
+  code: string | null;
+  by: string | null;
+  note: string | null;
+}
+
+/** What the deciding admin reads beside a correction whose day holds checks of its kind that do not count: a
+ * stand-in's check-in rejected, a correction approved then taken back, a check-in SMART refused. A correction of
+ * the same minute would put it back ("Absen masuk pukul 07.20 hari itu ditolak admin sari: “bukan wajah
+ * pegawai”."). */
+export function setAsideText(r: Pick<EmployeeRequest, "event_type" | "set_aside">): string[] {
+  const kind = r.event_type === "out" ? "pulang" : "masuk";
+  return (r.set_aside ?? []).map((a) => {
+    const said = a.note ? `: “${a.note}”` : "";
+    const what =
+      a.how === "refused"
+        ? `ditolak SMART (${reasonName(a.code ?? "")})`
+        : `${a.how === "revoked" ? "disetujui lalu dibatalkan" : "ditolak"} admin ${a.by ?? ""}${said}`;
+    return `Absen ${kind} pukul ${time(a.time)} hari itu ${what}.`;
+  });
 }
 
 const REQUEST_STATUSES: [string, string][] = [
@@ -755,6 +782,11 @@ function RequestDecision(p: { request: EmployeeRequest; onDone: (message: string
     <>
       {r.month_corrections ? <p class="hint">{monthCorrectionsText(r.month_corrections)}</p> : null}
       {recordedText(r) ? <p class="hint">{recordedText(r)}</p> : null}
+      {setAsideText(r).map((line) => (
+        <p key={line} class="error" role="note">
+          {line}
+        </p>
+      ))}
       {inactive ? <p class="hint">{inactive.text}</p> : null}
       <DecisionForm
         path={`/v1/admin/requests/${encodeURIComponent(r.request_id)}`}
