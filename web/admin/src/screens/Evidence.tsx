@@ -234,7 +234,15 @@ function useEvidence(path: string, query: Query, key: string) {
 type EvidenceList = ReturnType<typeof useEvidence>;
 
 /** The list (`title` and its count as the caption) beside the opened item, or `hint` while none is open. */
-function Split(p: { title: string; list: EvidenceList; withCode: boolean; hint: string; children?: (item: Evidence) => ComponentChildren }) {
+function Split(p: {
+  title: string;
+  list: EvidenceList;
+  withCode: boolean;
+  hint: string;
+  /** What the notice of a list cut at its limit says to see the rest (the screen's own filters). */
+  rest: string;
+  children?: (item: Evidence) => ComponentChildren;
+}) {
   const { items, item, selected, open: openItem, renewing } = p.list;
   const listing = p.list.loaded.data;
   const open: Column<Evidence> = {
@@ -247,7 +255,7 @@ function Split(p: { title: string; list: EvidenceList; withCode: boolean; hint: 
   };
   return (
     <>
-      <MoreNotice listing={listing} what="butir pertama" rest="Persempit saringan (unit, tanggal) untuk melihat sisanya." />
+      <MoreNotice listing={listing} what="butir pertama" rest={p.rest} />
       <div class="split">
         <Table
           caption={`${p.title} (${countOf(listing)})`}
@@ -295,7 +303,13 @@ export function Reviews(_: { route: Route }) {
       </div>
       <ErrorLine message={list.loaded.error} />
       <Done message={done?.text ?? null} focusOn={done?.last ? done.seq : null} />
-      <Split title="Menunggu verifikasi" list={list} withCode={false} hint="Pilih satu absen untuk melihat buktinya.">
+      <Split
+        title="Menunggu verifikasi"
+        list={list}
+        withCode={false}
+        hint="Pilih satu absen untuk melihat buktinya."
+        rest="Putuskan butir yang tampil (atau pilih satu unit): sisanya muncul sesudahnya."
+      >
         {(item) =>
           !canChange(session) ? null : !mayChange(session, item.nip) ? (
             <p class="hint" role="note">
@@ -343,7 +357,13 @@ export function Attempts(_: { route: Route }) {
         <Select label="Kode" value={code} onChange={setCode} options={[["", "Semua kode"], ...REFUSAL_CODES.map((c): [string, string] => [c, reasonWithCode(c)])]} />
       </div>
       <ErrorLine message={list.loaded.error} />
-      <Split title="Percobaan ditolak" list={list} withCode hint="Pilih satu percobaan untuk melihat buktinya." />
+      <Split
+        title="Percobaan ditolak"
+        list={list}
+        withCode
+        hint="Pilih satu percobaan untuk melihat buktinya."
+        rest="Persempit saringan (unit, tanggal, kode) untuk melihat sisanya."
+      />
     </Screen>
   );
 }
