@@ -1,7 +1,7 @@
 // "Rekap" (daily statuses and the monthly report with its downloads), "SIMPEG" (sync, CSV or XLSX import with the
 // confirmation of large deactivations and the rows refused, run history) and "Log Audit".
 import { Fragment } from "preact";
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { ApiError, UserMessage } from "../../../shared/api";
 import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
@@ -120,18 +120,21 @@ const EXPORT_FAILED = "Berkas rekap gagal dibuat; coba lagi.";
 const EXPORT_POLL_MISSES = 5;
 
 /** The monthly report as a file, built by the server in the background (a regency's report can outlast a
- * request): started, asked after until it is built, then downloaded. */
-async function exportMonth(month: string, unit: string, format: ExportFormat): Promise<void> {
+ * request): started, asked after until it is built, then downloaded. `signal`: the screen went (another screen,
+ * "Keluar"), and the asking ends with it: it went on for up to 16 minutes, downloading the file on another screen
+ * or, after "Keluar", ending in a 401 that told the login the session had ended. */
+async function exportMonth(month: string, unit: string, format: ExportFormat, signal: AbortSignal): Promise<void> {
   const body = { month, format, ...(unit ? { unor_id: unit } : {}) };
-  let e = await call<MonthlyExport>("POST", "/v1/admin/recaps/monthly/exports", body);
+  let e = await call<MonthlyExport>("POST", "/v1/admin/recaps/monthly/exports", body, signal);
   const deadline = Date.now() + EXPORT_WAIT_MS;
   const path = `/v1/admin/recaps/monthly/exports/${encodeURIComponent(e.export_id)}`;
   let misses = 0;
   while (e.status === "running") {
     if (Date.now() > deadline) throw new UserMessage(EXPORT_FAILED);
     await new Promise((resolve) => setTimeout(resolve, EXPORT_POLL_MS));
+    if (signal.aborted) return;
     try {
-      e = await get<MonthlyExport>(path);
+      e = await get<MonthlyExport>(path, undefined, signal);
       misses = 0;
     } catch (exc) {
       const passing = exc instanceof ApiError && (exc.status === 0 || exc.status >= 500);
@@ -239,6 +242,9 @@ export function Recaps(_: { route: Route }) {
   }, `${month}|${unit}|${String(monthShown)}`);
   const action = useAction();
   const [preparing, setPreparing] = useState<string | null>(null);
+  // The screen's lifetime: an export asked after stops with it.
+  const [gone] = useState(() => new AbortController());
+  useEffect(() => () => gone.abort(), [gone]);
   // Before a sheet is downloaded and printed: whether it comes out SEMENTARA, unsigned, and when the final one comes.
   const now = localNow();
   const dayProvisional = unit ? dayNote(date, now, daily.loading || !daily.data ? null : daily.data.read) : null;
@@ -255,7 +261,7 @@ export function Recaps(_: { route: Route }) {
     void action.run(async () => {
       setPreparing(`Menyiapkan berkas ${format.toUpperCase()} rekap ${month}… Berkas semua unit bisa memerlukan beberapa menit; halaman ini boleh tetap terbuka.`);
       try {
-        await exportMonth(month, unit, format);
+        await exportMonth(month, unit, format, gone.signal);
       } finally {
         setPreparing(null);
       }
