@@ -1,4 +1,5 @@
-"""The one rule for the dates an HR change records (domain.people.hr_marks), on every kind of change."""
+"""The one rule for the dates an HR change records, and whether it ends the employee's sessions (a move or a
+reactivation: decision 517) (domain.people.hr_marks), on every kind of change."""
 
 from __future__ import annotations
 
@@ -16,12 +17,20 @@ NOW = "2026-03-02T01:00:00+00:00"
         (None, Placement("U1", True), HrMarks(followed=True)),  # a new appointee
         (None, Placement("U1", False), HrMarks(followed=True)),  # listed already retired: never judged
         (Placement("U1", True), Placement("U1", True), HrMarks()),  # a new jabatan or name
-        (Placement("U1", True), Placement("U2", True), HrMarks(moved=True)),
+        (Placement("U1", True), Placement("U2", True), HrMarks(moved=True, ends_sessions=True)),
         (Placement("U1", True), Placement("U1", False), HrMarks(deactivation="stamp")),
-        (Placement("U1", True), Placement("U2", False), HrMarks(moved=True, deactivation="stamp")),
+        (Placement("U1", True), Placement("U2", False), HrMarks(moved=True, deactivation="stamp", ends_sessions=True)),
         (Placement("U1", False), Placement("U1", False), HrMarks()),  # the first deactivation date stays
-        (Placement("U1", False), Placement("U1", True), HrMarks(followed=True, deactivation="clear")),
-        (Placement("U1", False), Placement("U2", True), HrMarks(moved=True, followed=True, deactivation="clear")),
+        (
+            Placement("U1", False),
+            Placement("U1", True),
+            HrMarks(followed=True, deactivation="clear", ends_sessions=True),
+        ),
+        (
+            Placement("U1", False),
+            Placement("U2", True),
+            HrMarks(moved=True, followed=True, deactivation="clear", ends_sessions=True),
+        ),
     ],
 )
 def test_each_hr_change_stamps_its_dates(before: Placement | None, after: Placement, marks: HrMarks) -> None:
