@@ -159,6 +159,14 @@ def test_photos_of_one_employee_s_refusals_are_capped_per_day(
     assert len(stored_checkin_photos(enrolled)) == cap + 1
 
 
+def impostor_kept_with_photo(repos: Repositories, employee: Principal, settings: Settings) -> None:
+    """A colleague's face tried on the employee's account is refused FACE_MISMATCH and recorded with its photo:
+    the evidence of who stood in front of the camera."""
+    assert refused(employee, settings, "impostor", selfie(IMPOSTOR)) == "FACE_MISMATCH"
+    [mismatch] = [e for e in recorded_events(repos) if e.reasons == ("FACE_MISMATCH",)]
+    assert mismatch.photo_key is not None and runtime.photos(settings).get(mismatch.photo_key) == selfie(IMPOSTOR)
+
+
 def test_pictures_spent_on_the_cap_do_not_hide_a_face_refused_later_that_day(
     repos: Repositories, employee: Principal, enrolled: Settings
 ) -> None:
@@ -166,11 +174,8 @@ def test_pictures_spent_on_the_cap_do_not_hide_a_face_refused_later_that_day(
     away = {"latitude": OUTSIDE[0], "longitude": OUTSIDE[1]}
     for i in range(checkin.REFUSED_PHOTOS_PER_DAY):
         assert refused(employee, enrolled, f"pic-{i}", picture(i), **away) == "OUTSIDE_ZONE"
-    # WHEN a colleague's face is then tried on the employee's account
-    assert refused(employee, enrolled, "impostor", selfie(IMPOSTOR)) == "FACE_MISMATCH"
-    # THEN that attempt still keeps its photo: the evidence of who stood in front of the camera
-    [mismatch] = [e for e in recorded_events(repos) if e.reasons == ("FACE_MISMATCH",)]
-    assert mismatch.photo_key is not None and runtime.photos(enrolled).get(mismatch.photo_key) == selfie(IMPOSTOR)
+    # WHEN a colleague's face is then tried on the employee's account, THEN that attempt still keeps its photo
+    impostor_kept_with_photo(repos, employee, enrolled)
 
 
 def test_the_employee_s_own_list_tells_no_score_of_a_face_refused(
@@ -216,11 +221,8 @@ def test_a_flood_of_cheap_refusals_does_not_hide_a_face_refused_later_that_day(
     # GIVEN an insider who first spends the day's cap of attempts on check-ins refused before a face was judged
     for i in range(checkin.REFUSED_ATTEMPTS_PER_DAY + 1):
         assert refused(employee, enrolled, f"flood-{i}", junk(i), challenge_id="x" * 40) == "CHALLENGE_INVALID"
-    # WHEN a colleague's face is then tried on the employee's account
-    assert refused(employee, enrolled, "impostor", selfie(IMPOSTOR)) == "FACE_MISMATCH"
-    # THEN that attempt is still recorded, with its photo: the evidence of who stood in front of the camera
-    [mismatch] = [e for e in recorded_events(repos) if e.reasons == ("FACE_MISMATCH",)]
-    assert mismatch.photo_key is not None and runtime.photos(enrolled).get(mismatch.photo_key) == selfie(IMPOSTOR)
+    # WHEN a colleague's face is then tried on the employee's account, THEN that attempt is still recorded
+    impostor_kept_with_photo(repos, employee, enrolled)
 
 
 def test_a_flood_of_cheap_refusals_does_not_hide_a_position_refused_later_that_day(
