@@ -91,9 +91,11 @@ class _RecapPdf(CorePdf):
     def footer(self) -> None:
         self.set_y(-10)
         self.set_font(FONT, "", 7)
-        self.cell(0, 4, pdf_text(f"{self.label} - {self.unit}"))
+        page = f"Halaman {self.page_no()}/{{nb}}"
+        room = PAGE_W - 2 * MARGIN - self.get_string_width(page + "9999") - 4  # {nb} is drawn as its number
+        self.cell(0, 4, fitted(self, pdf_text(f"{self.label} - {self.unit}"), room))
         self.set_x(MARGIN)
-        self.cell(0, 4, f"Halaman {self.page_no()}/{{nb}}", align="R")
+        self.cell(0, 4, page, align="R")
 
 
 def export_pdf(report: MonthlyReport, printed_at: datetime) -> bytes:
@@ -139,7 +141,8 @@ def _draw_heading(pdf: _RecapPdf, heading: tuple[str, str, str], printed_at: dat
     pdf.set_font(FONT, "", 10)
     pdf.cell(0, 5, pdf_text(period), align="C", new_x="LMARGIN", new_y="NEXT")
     if unor_nama:
-        pdf.cell(0, 5, pdf_text(f"Unit: {unor_nama}"), align="C", new_x="LMARGIN", new_y="NEXT")
+        # wrapped: a unit's long name ran past the page's edge on one line
+        pdf.multi_cell(0, 5, pdf_text(f"Unit: {unor_nama}"), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 7)
     pdf.cell(
         0, 4, pdf_text(f"Dicetak dari SMART: {moment_label(printed_at)}"), align="R", new_x="LMARGIN", new_y="NEXT"
@@ -255,11 +258,16 @@ class _Table:
 
     def fit(self, text: str, width: float) -> str:
         """`text` cut to `width` with "..." (a long name with its titles)."""
-        if self.measure(text) <= width:
-            return text
-        while text and self.pdf.get_string_width(text + "...") > width:
-            text = text[:-1]
-        return text.rstrip() + "..."
+        return text if self.measure(text) <= width else fitted(self.pdf, text, width)
+
+
+def fitted(pdf: FPDF, text: str, width: float) -> str:
+    """`text` cut to `width` at the current font with "...", or whole when it fits."""
+    if pdf.get_string_width(text) <= width:
+        return text
+    while text and pdf.get_string_width(text + "...") > width:
+        text = text[:-1]
+    return text.rstrip() + "..."
 
 
 def _draw_signature(pdf: _RecapPdf, unor_nama: str) -> None:

@@ -113,3 +113,19 @@ def test_a_month_without_recapped_days_says_so() -> None:
     empty = replace(monthly_report("2026-12", [], RULES), empty_units=(("U3", "SMP Negeri 3 Lembang"),))
     [page] = _pages(empty)
     assert NO_ROWS in page and "Unit: SMP Negeri 3 Lembang" in page and "Desember 2026 - SMP Negeri 3 Lembang" in page
+
+
+def test_a_unit_s_long_name_stays_on_the_page() -> None:
+    # GIVEN a unit whose name is some 200 characters long
+    name = "UPT Puskesmas Rawat Inap dan Pelayanan Obstetri Neonatal Emergensi Dasar " * 3
+    people = [EmployeeMonth(_nip(1), "Siti Aminah", "U9", name.strip(), november_days())]
+    # WHEN its month is printed
+    [page] = _pages(monthly_report("2026-11", people, RULES))
+    # THEN the heading wraps it whole (it ran past the page's edge on one line), and the footer cuts it short of
+    # the page number (the two were drawn over each other)
+    lines = page.splitlines()
+    heading = next(i for i, line in enumerate(lines) if line.startswith("Unit: "))
+    assert lines[heading] != f"Unit: {name.strip()}"
+    assert f"{lines[heading]} {lines[heading + 1]}".startswith(f"Unit: {name.strip()}"[:200])
+    footer = next(line for line in lines if line.startswith("Rekap kehadiran November 2026 - "))
+    assert footer.endswith("... Halaman 1/1"), footer
