@@ -1252,7 +1252,7 @@ def test_a_long_list_of_refused_attempts_says_it_shows_only_its_first_2000(
     d = _attempts_of(world, desk, day)
     page = d.page
     # THEN the screen says that it shows the first 2,000 and what to narrow, instead of cutting them silently
-    notice = "Hanya 2.000 butir pertama yang ditampilkan; masih ada lagi. Persempit saringan (unit, tanggal)"
+    notice = "Hanya 2.000 butir pertama yang ditampilkan; masih ada lagi. Persempit saringan (unit, tanggal, kode)"
     expect(page.get_by_role("status").filter(has_text=notice)).to_be_visible(timeout=90_000)
     table = page.get_by_role("table", name="Percobaan ditolak (2.000+)")
     expect(table.get_by_role("row").filter(has_text=world.nama).first).to_contain_text("Di luar zona kerja")
