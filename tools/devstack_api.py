@@ -52,6 +52,18 @@ def _json_logs() -> None:
     logging.basicConfig(level=logging.WARNING, handlers=[handler], force=True)
     log.setLevel(logging.INFO)
     ChaliceRequestHandler.log_request = _no_access_line  # type: ignore[method-assign]
+    from chalice.local import ThreadedHTTPServer
+
+    ThreadedHTTPServer.handle_error = _request_failed  # type: ignore[method-assign]
+
+
+def _request_failed(self: Any, request: Any, client_address: Any) -> None:
+    """socketserver's report of an exception while serving a request, as a JSON line: it printed a plain
+    traceback between lines of dashes into api.log. A client that went away meanwhile (a page closed, a read the
+    console aborted) is no error: the answer had nobody to reach."""
+    if isinstance(sys.exc_info()[1], ConnectionError):
+        return
+    log.error("request processing failed", exc_info=True)
 
 
 def _no_access_line(self: Any, code: int | str = "-", size: int | str = "-") -> None:
