@@ -169,6 +169,23 @@ def test_unpaired_surrogates_in_json_strings_are_refused(api: Api, admin: str, t
     refused(api.call("POST", "/v1/admin/simpeg/import", raw=key, token=admin), "body")
 
 
+@pytest.mark.parametrize("text", ["Kantor\\u0000", "a\\u0007b", "\\u001b[31m", "x\\u007f"])
+def test_control_characters_in_json_strings_are_refused(api: Api, admin: str, text: str) -> None:
+    # GIVEN a zone's name or an admin's user name holding a control character no one types (NUL, BEL, ESC, DEL)
+    zone = f'{{"name": "{text}", "circle": {json.dumps(CIRCLE)}}}'.encode()
+    # THEN it is 400 VALIDATION_ERROR naming the body, and no zone is kept
+    refused(api.call("POST", "/v1/admin/zones", raw=zone, token=admin), "body")
+    login = f'{{"username": "{text}", "password": "whatever-long"}}'.encode()
+    refused(api.call("POST", "/v1/auth/admin/login", raw=login), "body")
+    assert api.call("GET", "/v1/admin/zones", token=admin).body["items"] == []
+
+
+def test_tabs_and_line_breaks_are_ordinary_text(api: Api, admin: str) -> None:
+    zone = f'{{"name": "Kantor\\tCamat\\r\\nLama", "circle": {json.dumps(CIRCLE)}}}'.encode()
+    created = api.call("POST", "/v1/admin/zones", raw=zone, token=admin)
+    assert created.status == 201, created.body
+
+
 def test_a_surrogate_pair_is_an_ordinary_character(api: Api, admin: str) -> None:
     zone = f'{{"name": "Kantor \\ud83c\\udfe2", "circle": {json.dumps(CIRCLE)}}}'.encode()
     created = api.call("POST", "/v1/admin/zones", raw=zone, token=admin)

@@ -274,11 +274,15 @@ def enum_schema(options: tuple[str, ...]) -> Any:
 
 def check_text(value: object, depth: int = 0) -> None:
     """Refuse what JSON can carry but the API cannot keep or answer: arrays and objects nested more than
-    MAX_JSON_DEPTH levels deep, and strings with unpaired UTF-16 surrogates (`"\\ud800"`), which cannot be
-    written as UTF-8 (in a stored item, a log line or an answer). Raises VALIDATION_ERROR naming the `body`."""
+    MAX_JSON_DEPTH levels deep, strings with unpaired UTF-16 surrogates (`"\\ud800"`), which cannot be
+    written as UTF-8 (in a stored item, a log line or an answer), and strings with control characters other than
+    tab and line breaks (`"\\u0000"`: no one types them, and a spreadsheet cell cannot hold them). Raises
+    VALIDATION_ERROR naming the `body`."""
     if isinstance(value, str):
         if not is_encodable(value):
             raise ValidationError("Teks berisi karakter yang tidak valid.", {"body": "unpaired surrogate in a string"})
+        if _CONTROL.search(value):
+            raise ValidationError("Teks berisi karakter yang tidak valid.", {"body": "control character in a string"})
         return
     if not isinstance(value, dict | list):
         return
@@ -287,6 +291,11 @@ def check_text(value: object, depth: int = 0) -> None:
     items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
     for item in items:
         check_text(item, depth + 1)
+
+
+# The C0 controls but tab, line feed and carriage return, and DEL (not the C1 controls: text decoded from
+# Windows-1252 as Latin-1, as some SIMPEG exports are, holds them where a letter was meant).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def is_encodable(text: str) -> bool:
