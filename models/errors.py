@@ -4,7 +4,7 @@ These never reach an app user (the build runs on a developer's machine or in CI)
 project's error shape so a caller can tell integrity failures from format surprises.
 
     ModelBuildError            MODEL_BUILD_FAILED
-    ├── FetchError             MODEL_FETCH_FAILED      pip/npm missing or the download failed
+    ├── FetchError             MODEL_FETCH_FAILED      a download (pip, npm) failed
     ├── IntegrityError         MODEL_INTEGRITY         a sha256 differs from the manifest
     └── UnexpectedFormatError  MODEL_UNEXPECTED_FORMAT a source file is not what the converter knows
 """

