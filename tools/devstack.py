@@ -573,12 +573,15 @@ def _print_banner(stack: LocalStack, urls: StackUrls) -> None:
         "",
         "SMART local stack is running",
         f"  API          {urls.api}   (try {urls.api}/v1/health)",
+        f"  employee app {urls.api}/app/",
+        f"  admin        {urls.api}/admin/",
         f"  moto (AWS)   {urls.moto}   DynamoDB + S3, region {stack.config.region}",
         f"  SIMPEG sim   {urls.simpeg or 'not started (tools/simpeg_sim.py missing)'}",
         f"  data dir     {urls.data_dir}   (logs in {urls.data_dir / 'logs'})",
         f"  API log      {log_file(urls.data_dir, 'api')}   (one JSON object per line: a 'request' line",
         "               per request, errors, jobs; metric lines (CloudWatch EMF) carry an '_aws' key; try jq -c)",
-        f"  admin login  username 'admin', password '{urls.admin_password}'  (POST /v1/auth/admin/login)",
+        f"  admin login  username 'admin', password '{urls.admin_password}'  (as first created: a password changed",
+        "               since in Akun Saya stays; an empty data dir starts afresh)",
     ]
     if restore is not None and (restore.snapshot_generation is not None or restore.replayed_requests):
         lines.append(

@@ -92,7 +92,9 @@ def cli(tmp_path: Path) -> Iterator[RunningCli]:
 def test_banner_says_where_things_run_and_how_to_log_in(cli: RunningCli) -> None:
     text = cli.output()
 
-    assert f"http://127.0.0.1:{cli.env['SMART_PORT']}" in text
+    api = f"http://127.0.0.1:{cli.env['SMART_PORT']}"
+    assert api in text
+    assert f"{api}/app/" in text and f"{api}/admin/" in text  # the two web apps, as the README says
     assert str(cli.data_dir) in text
     assert "admin-local" in text and "'admin'" in text
     assert "make stop" in text
