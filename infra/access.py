@@ -1,5 +1,8 @@
-"""Least-privilege IAM for SMART's functions: one managed policy per function role, granting only the
-tables, actions, objects, logs, secrets and queue that function's code uses.
+"""Least-privilege IAM for SMART's functions: managed policies on each function's own role, granting only the
+tables, actions, objects, logs, secrets and queue that function's code uses. A function's grants are one policy
+while they fit IAM's 6,144 characters once resolved (counted with the longest names the template allows), and
+more (``AccessPolicy2``, ...) when they do not: the API's, naming 23 tables and their indexes, came within 4 %
+of that quota with the default names, and a longer table prefix would have stopped the stack's creation.
 
 Chalice is told ``autogen_policy: false`` for dev and prod, so it writes one role per function with an
 empty placeholder policy; the merge step removes the placeholders and attaches the policies below.
@@ -47,13 +50,16 @@ prefixes in chalicelib/store/photos.py, SSM in chalicelib/settings.py):
 The other jobs and the worker call ``runtime.ensure_ready``, which reads the ``admin`` account and creates it from
 the bootstrap secret while that secret exists, so they may get and put admins (nothing else on that table).
 There is no ``CreateTable`` or ``DeleteTable`` anywhere (the stack owns the tables), and ``Scan`` only on the
-employees table: the API's, which counts a regency's onboarding progress for an admin who sees every unit in one
-pass instead of a Query per unit (decision 85), and the face retention's nightly one; everything else reads by key
-and index.
+employees table (the API's, which counts a regency's onboarding progress for an admin who sees every unit in one
+pass instead of a Query per unit, decision 85, and the face retention's nightly one) and on the admins table (the
+API's: the admin users page and the check that the last active super admin stays, over tens of items); everything
+else reads by key and index.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -87,6 +93,13 @@ from .errors import TemplateError
 from .tables import table_logical_id
 
 POLICY_SUFFIX = "AccessPolicy"
+POLICY_MAX_CHARS = 6_144  # IAM's quota on a managed policy's document, whitespace not counted
+# The most characters one reference in these policies resolves to: an ARN's fixed parts (partition, service,
+# region, account, resource type) take under 70, and its name at most 100: a table's (tables.MAX_TABLE_NAME), a
+# log group's ("/aws/lambda/" and a function name CloudFormation makes, at most 64), the secrets path's (its
+# parameter's MaxLength), the bucket's (at most 63).
+REFERENCE_MAX_CHARS = 170
+_REFERENCE = re.compile(r"\$\{[^}]+\}")
 DEAD_LETTER_POLICY_SUFFIX = "DeadLetterPolicy"
 API_FUNCTION_ID = "APIHandler"
 WORKER_FUNCTION_ID = "SimpegSync"  # the SIMPEG worker the API hands long imports and syncs to
@@ -101,7 +114,7 @@ PUT = "dynamodb:PutItem"
 UPDATE = "dynamodb:UpdateItem"
 DELETE = "dynamodb:DeleteItem"
 BATCH_WRITE = "dynamodb:BatchWriteItem"  # puts and deletes alike: never on evidence
-SCAN = "dynamodb:Scan"  # on employees only: the API's onboarding counts, the face retention's departed employees
+SCAN = "dynamodb:Scan"  # employees (onboarding counts, the departed) and admins (tens of them, listed whole)
 
 READ = (DESCRIBE, GET, BATCH_GET, QUERY, CONDITION_CHECK)
 WRITE = (PUT, UPDATE)
@@ -147,6 +160,7 @@ def _api_access(models: Iterable[type[Model]]) -> FunctionAccess:
     for model in batch_writes:
         tables[model] = (*tables.get(model, ()), BATCH_WRITE)
     tables[EmployeeModel] = (*tables[EmployeeModel], SCAN)  # store.people `counts_of_all_units`
+    tables[AdminModel] = (*tables[AdminModel], SCAN)  # store.people `list_admins`: the users page, the last super admin
     read_write = ("s3:GetObject", "s3:PutObject")
     return FunctionAccess(
         tables=tables,
@@ -302,13 +316,14 @@ def _object_statements(access: FunctionAccess) -> list[Json]:
     ]
 
 
-def function_policy(
+def function_policies(
     function_id: str,
     role_id: str,
     models: Iterable[type[Model]],
     log_group_id: str,
-) -> Json:
-    """AWS::IAM::ManagedPolicy attached to the function's own role, granting only what it uses."""
+) -> dict[str, Json]:
+    """The AWS::IAM::ManagedPolicy resources attached to the function's own role, granting only what it uses:
+    `<FunctionId>AccessPolicy`, then `...AccessPolicy2` and on while its statements outgrow one policy's size."""
     models = tuple(models)
     access = function_access(function_id, models)
     known = set(models)
@@ -330,13 +345,63 @@ def function_policy(
     parameters = "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${SecretsPath}"
     statements.append(_statement("ReadSecretsPath", ["ssm:GetParametersByPath"], [sub(parameters)]))
     return {
-        "Type": "AWS::IAM::ManagedPolicy",
-        "Properties": {
-            "Description": f"SMART {function_id}: {access.purpose}",
-            "Roles": [ref(role_id)],
-            "PolicyDocument": {"Version": "2012-10-17", "Statement": statements},
-        },
+        f"{function_id}{POLICY_SUFFIX}{number if number > 1 else ''}": {
+            "Type": "AWS::IAM::ManagedPolicy",
+            "Properties": {
+                "Description": f"SMART {function_id}: {access.purpose}",
+                "Roles": [ref(role_id)],
+                "PolicyDocument": _document(part),
+            },
+        }
+        for number, part in enumerate(_packed(statements), start=1)
     }
+
+
+def _document(statements: list[Json]) -> Json:
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def _packed(statements: list[Json]) -> list[list[Json]]:
+    """The statements in few policies that each fit IAM's size quota once resolved (`resolved_chars`): each goes
+    into the first with room (first fit); a statement too big alone is split by its resources."""
+    parts: list[list[Json]] = []
+    for statement in (piece for whole in statements for piece in _fitting(whole)):
+        room = (p for p in parts if resolved_chars(_document([*p, statement])) <= POLICY_MAX_CHARS)
+        part = next(room, None)
+        if part is None:
+            parts.append(part := [])
+        part.append(statement)
+    return parts
+
+
+def _fitting(statement: Json) -> list[Json]:
+    """`statement`, or its resources split in halves (Sids `...Part1`, `...Part2`) until each fits a policy."""
+    resources = statement["Resource"]
+    if resolved_chars(_document([statement])) <= POLICY_MAX_CHARS or len(resources) < 2:
+        return [statement]
+    half = len(resources) // 2
+    return [
+        piece
+        for number, some in enumerate((resources[:half], resources[half:]), start=1)
+        for piece in _fitting({**statement, "Sid": f"{statement['Sid']}Part{number}", "Resource": some})
+    ]
+
+
+def resolved_chars(value: object) -> int:
+    """The most characters `value` (a policy document) counts against IAM's quota once CloudFormation resolves
+    it: JSON without whitespace, each reference (`Fn::GetAtt`, `Ref`, a `${...}` of `Fn::Sub`) taken at
+    REFERENCE_MAX_CHARS."""
+    if isinstance(value, dict) and ("Fn::GetAtt" in value or "Ref" in value):
+        return REFERENCE_MAX_CHARS + 2  # a string, quoted
+    if isinstance(value, dict) and "Fn::Sub" in value:
+        text = str(value["Fn::Sub"])
+        return len(_REFERENCE.sub("", text)) + REFERENCE_MAX_CHARS * len(_REFERENCE.findall(text)) + 2
+    if isinstance(value, dict):
+        entries = [len(json.dumps(key)) + 1 + resolved_chars(item) for key, item in value.items()]
+        return 2 + sum(entries) + max(len(entries) - 1, 0)
+    if isinstance(value, list):
+        return 2 + sum(resolved_chars(item) for item in value) + max(len(value) - 1, 0)
+    return len(json.dumps(value))
 
 
 def access_policies(
@@ -352,10 +417,9 @@ def access_policies(
     shared = sorted({r for r in roles if roles.count(r) > 1})
     if shared:
         raise TemplateError(f"functions share the roles {shared}: each needs its own for least privilege")
-    policies = {
-        f"{function_id}{POLICY_SUFFIX}": function_policy(function_id, role_id, models, log_group_ids[function_id])
-        for function_id, role_id in sorted(function_roles.items())
-    }
+    policies: dict[str, Json] = {}
+    for function_id, role_id in sorted(function_roles.items()):
+        policies |= function_policies(function_id, role_id, models, log_group_ids[function_id])
     for function_id, queue_id in sorted(dead_letter_queue_ids.items()):
         policies[f"{function_id}{DEAD_LETTER_POLICY_SUFFIX}"] = dead_letter_policy(
             function_id, function_roles[function_id], queue_id

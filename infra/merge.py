@@ -179,6 +179,7 @@ def _parameters(env: dict[str, str], config: MergeConfig) -> Json:
             "Type": "String",
             "Default": f"/smart/{env['SMART_STAGE']}",
             "AllowedPattern": "^(/[A-Za-z0-9_.-]+)+$",
+            "MaxLength": 100,  # the policies' sizes count on it (access.REFERENCE_MAX_CHARS)
             "Description": "SSM Parameter Store path holding the SecureString secrets (SMART_TOKEN_SECRET, ...)",
         },
         "LogRetentionDays": {

@@ -14,6 +14,10 @@ from pynamodb.attributes import TTLAttribute
 from pynamodb.models import Model
 
 from .cfn import Json, camel, checkov_skip
+from .errors import TemplateError
+
+# A table's name, prefix included, is at most this long, which the policies' sizes count on (access.py).
+MAX_TABLE_NAME = 100
 
 
 def table_logical_id(model: type[Model]) -> str:
@@ -62,8 +66,11 @@ def table_resource(model: type[Model], prefix: str) -> Json:
     if schema.get("local_secondary_indexes"):
         raise ValueError(f"{model.__name__}: local secondary indexes are not generated (none are used)")
     definitions = {d["AttributeName"]: d["AttributeType"] for d in schema["attribute_definitions"]}
+    name = prefix + _base_name(model)
+    if len(name) > MAX_TABLE_NAME:
+        raise TemplateError(f"table name {name!r} is longer than {MAX_TABLE_NAME} characters: shorten the prefix")
     properties: Json = {
-        "TableName": prefix + _base_name(model),
+        "TableName": name,
         "BillingMode": "PAY_PER_REQUEST",
         "AttributeDefinitions": [{"AttributeName": n, "AttributeType": t} for n, t in sorted(definitions.items())],
         "KeySchema": _key_schema(schema["key_schema"]),

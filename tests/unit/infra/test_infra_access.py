@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import json
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -17,16 +18,17 @@ from typing import Any
 
 import pytest
 
-from chalicelib.store.models import ALL_MODELS, AuditModel, EmployeeModel, EventModel
-from infra.access import JOB_ACCESS, access_policies, function_policy
+from chalicelib.store.models import ALL_MODELS, AdminModel, AuditModel, EmployeeModel, EventModel
+from infra.access import JOB_ACCESS, POLICY_MAX_CHARS, access_policies, function_policies
 from infra.bucket import DENIED_TO_FUNCTIONS
 from infra.errors import TemplateError
-from infra.merge import MergeResult
-from infra.tables import table_logical_id
+from infra.merge import MergeResult, merge
+from infra.tables import MAX_TABLE_NAME, table_logical_id
 
 from .conftest import of_type
 
 ACCOUNT, REGION, PARTITION = "111122223333", "ap-southeast-3", "aws"
+STORE = Path(__file__).resolve().parents[3] / "chalicelib" / "store"
 FUNCTIONS = ("APIHandler", "DailyRecap", "DayOffWatch", "FaceRetention", "ReportWorker", "SimpegSync")
 AUDIT, EVENTS = table_logical_id(AuditModel), table_logical_id(EventModel)
 PHOTO = "photos/checkin/2026-12-03/199001012020121001/abc.jpg"
@@ -142,9 +144,13 @@ def test_every_function_has_its_own_role_and_its_own_policy(resources: dict[str,
     policies = of_type(resources, "AWS::IAM::ManagedPolicy")
     # invoked asynchronously: dead-letter queues
     jobs = ("DailyRecap", "DayOffWatch", "FaceRetention", "ReportWorker", "SimpegSync")
-    assert set(policies) == {f"{fid}AccessPolicy" for fid in FUNCTIONS} | {f"{job}DeadLetterPolicy" for job in jobs}
+    access = {name for name in policies if "AccessPolicy" in name}
+    assert set(policies) == access | {f"{job}DeadLetterPolicy" for job in jobs}
     for function_id, role_id in roles.items():
-        assert policies[f"{function_id}AccessPolicy"]["Properties"]["Roles"] == [{"Ref": role_id}]
+        own = {name for name in access if re.fullmatch(rf"{function_id}AccessPolicy[0-9]*", name)}
+        assert f"{function_id}AccessPolicy" in own
+        for name in own:
+            assert policies[name]["Properties"]["Roles"] == [{"Ref": role_id}]
         assert "Policies" not in resources[role_id]["Properties"]  # Chalice's placeholder is gone
     for job in jobs:
         assert policies[f"{job}DeadLetterPolicy"]["Properties"]["Roles"] == [{"Ref": roles[job]}]
@@ -360,6 +366,58 @@ def test_the_report_worker_writes_an_export_and_reads_only_what_its_recaps_need(
             assert not can(resources, "ReportWorker", action, table_arn(table)), (table, action)
 
 
+# The longest each part of a resolved ARN can be: GovCloud's partition, a 14-letter region, a function name as
+# CloudFormation makes it (64), a bucket's (63), the secrets path its parameter allows (100).
+LONGEST = {"AWS::Partition": "aws-us-gov", "AWS::Region": "ap-southeast-3", "AWS::AccountId": "1" * 12}
+LONGEST_ARN = {
+    "AWS::Serverless::Function": "arn:{p}:lambda:{r}:{a}:function:" + "f" * 64,
+    "AWS::Logs::LogGroup": "arn:{p}:logs:{r}:{a}:log-group:/aws/lambda/" + "f" * 64 + ":*",
+    "AWS::S3::Bucket": "arn:{p}:s3:::" + "b" * 63,
+    "AWS::SQS::Queue": "arn:{p}:sqs:{r}:{a}:" + "q" * 80,
+}
+
+
+def _longest(resources: dict[str, Any], value: Any) -> str:
+    """A policy's Resource resolved with the longest names: tables by their TableName, the rest by LONGEST_ARN."""
+
+    def arn(resource_id: str) -> str:
+        resource = resources[resource_id]
+        if resource["Type"] == "AWS::DynamoDB::Table":
+            return "arn:{p}:dynamodb:{r}:{a}:table/" + resource["Properties"]["TableName"]
+        return LONGEST_ARN[resource["Type"]]
+
+    def part(name: str) -> str:
+        if name.endswith(".Arn"):
+            return arn(name.removesuffix(".Arn"))
+        return {**LONGEST, "SecretsPath": "/" + "s" * 99}[name]
+
+    if isinstance(value, str):
+        text = value
+    elif "Fn::GetAtt" in value:
+        text = arn(value["Fn::GetAtt"][0])
+    else:
+        text = re.sub(r"\$\{([^}]+)\}", lambda m: part(m.group(1)), value["Fn::Sub"])
+    return text.format(p=LONGEST["AWS::Partition"], r=LONGEST["AWS::Region"], a=LONGEST["AWS::AccountId"])
+
+
+def test_every_policy_fits_iams_size_quota_with_the_longest_names(chalice_template: dict[str, Any]) -> None:
+    # GIVEN a stage whose table prefix makes the longest table name the longest the build allows
+    longest_base = max(len(model.base_name) for model in ALL_MODELS)
+    prefix = "smart-kabupaten-" + "x" * (MAX_TABLE_NAME - longest_base - len("smart-kabupaten-"))
+    for function in chalice_template["Resources"].values():
+        variables = function.get("Properties", {}).get("Environment", {}).get("Variables", {})
+        if "SMART_TABLE_PREFIX" in variables:
+            variables["SMART_TABLE_PREFIX"] = prefix
+    resources = merge(chalice_template, ALL_MODELS).template["Resources"]
+    # WHEN every managed policy is resolved as CloudFormation would, with the longest names
+    for name, policy in of_type(resources, "AWS::IAM::ManagedPolicy").items():
+        document = policy["Properties"]["PolicyDocument"]
+        resolved = [{**s, "Resource": [_longest(resources, r) for r in s["Resource"]]} for s in document["Statement"]]
+        # THEN it fits IAM's quota (whitespace is not counted): a policy over it stops the stack's creation
+        size = len(json.dumps({**document, "Statement": resolved}, separators=(",", ":")))
+        assert size <= POLICY_MAX_CHARS, (name, size)
+
+
 def test_no_policy_has_a_wildcard_resource_or_admin_action(resources: dict[str, Any]) -> None:
     for policy in of_type(resources, "AWS::IAM::ManagedPolicy").values():
         for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
@@ -369,14 +427,38 @@ def test_no_policy_has_a_wildcard_resource_or_admin_action(resources: dict[str, 
             assert not {"dynamodb:CreateTable", "dynamodb:DeleteTable", "kms:Decrypt"} & set(statement["Action"])
 
 
-def test_the_only_scans_are_the_apis_and_the_face_retentions_on_employees(resources: dict[str, Any]) -> None:
-    employees = table_logical_id(EmployeeModel)
+def test_the_only_scans_are_on_employees_and_the_apis_on_admins(resources: dict[str, Any]) -> None:
+    employees, admins = table_logical_id(EmployeeModel), table_logical_id(AdminModel)
     for function_id in FUNCTIONS:
         for model in ALL_MODELS:
             table = table_logical_id(model)
             allowed = can(resources, function_id, "dynamodb:Scan", table_arn(table))
-            expected = function_id in ("APIHandler", "FaceRetention") and table == employees
+            expected = (function_id in ("APIHandler", "FaceRetention") and table == employees) or (
+                function_id == "APIHandler" and table == admins
+            )
             assert allowed == expected, (function_id, table)
+
+
+def _scans_in_store() -> dict[str, str]:
+    """Model → where, for every `XModel.scan(...)` in chalicelib/store (read from the source)."""
+    scans: dict[str, str] = {}
+    for path in sorted(STORE.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "scan":
+                model = _model_of(node.func.value)
+                if model is not None:
+                    scans[model] = f"{path.name}:{node.lineno}"
+    return scans
+
+
+def test_every_scan_in_the_store_is_granted_to_the_api(resources: dict[str, Any]) -> None:
+    # GIVEN the scans the storage code makes (one not granted fails in AWS only, as an AccessDenied the API
+    # answers 503: moto checks no IAM; the admin users page did so)
+    scans = _scans_in_store()
+    assert {"EmployeeModel", "AdminModel"} <= set(scans)  # the walk sees the store's scans
+    by_name = {model.__name__: table_logical_id(model) for model in ALL_MODELS}
+    for model, where in scans.items():
+        assert can(resources, "APIHandler", "dynamodb:Scan", table_arn(by_name[model])), where
 
 
 def test_logs_secrets_and_dead_letters_are_each_functions_own(resources: dict[str, Any]) -> None:
@@ -396,7 +478,7 @@ def test_logs_secrets_and_dead_letters_are_each_functions_own(resources: dict[st
 
 def test_an_unknown_function_or_a_shared_role_stops_the_build() -> None:
     with pytest.raises(TemplateError, match="NightlyExport"):
-        function_policy("NightlyExport", "NightlyExportRole", ALL_MODELS, "NightlyExportLogGroup")
+        function_policies("NightlyExport", "NightlyExportRole", ALL_MODELS, "NightlyExportLogGroup")
     with pytest.raises(TemplateError, match="share"):
         access_policies(
             {"APIHandler": "SharedRole", "DailyRecap": "SharedRole"},
@@ -424,11 +506,11 @@ def test_a_grant_that_could_erase_evidence_stops_the_build(monkeypatch: pytest.M
     widened = replace(recap, tables={**recap.tables, EventModel: ("dynamodb:Query", "dynamodb:BatchWriteItem")})
     monkeypatch.setitem(JOB_ACCESS, "DailyRecap", widened)
     with pytest.raises(TemplateError, match="EventModel"):
-        function_policy("DailyRecap", "DailyRecapRole", ALL_MODELS, "DailyRecapLogGroup")
+        function_policies("DailyRecap", "DailyRecapRole", ALL_MODELS, "DailyRecapLogGroup")
     # AND granting an object delete to a function
     monkeypatch.setitem(JOB_ACCESS, "DailyRecap", replace(recap, objects={"photos/": ("s3:DeleteObject",)}))
     with pytest.raises(TemplateError, match="DeleteObject"):
-        function_policy("DailyRecap", "DailyRecapRole", ALL_MODELS, "DailyRecapLogGroup")
+        function_policies("DailyRecap", "DailyRecapRole", ALL_MODELS, "DailyRecapLogGroup")
 
 
 @pytest.mark.parametrize("action", DENIED_TO_FUNCTIONS)
@@ -439,7 +521,7 @@ def test_a_grant_the_bucket_policy_denies_stops_the_build(action: str, monkeypat
     monkeypatch.setitem(JOB_ACCESS, "DailyRecap", replace(recap, objects={"photos/": (action,)}))
     # WHEN the template is built THEN it stops, naming the action
     with pytest.raises(TemplateError, match=action):
-        function_policy("DailyRecap", "DailyRecapRole", ALL_MODELS, "DailyRecapLogGroup")
+        function_policies("DailyRecap", "DailyRecapRole", ALL_MODELS, "DailyRecapLogGroup")
 
 
 def _model_of(node: ast.AST) -> str | None:
@@ -478,8 +560,7 @@ def _writes_in_store() -> tuple[dict[str, str], dict[str, str]]:
     """Model → where, for every delete and every batch write in chalicelib/store (read from the source)."""
     deletes: dict[str, str] = {}
     batches: dict[str, str] = {}
-    store = Path(__file__).resolve().parents[3] / "chalicelib" / "store"
-    for path in sorted(store.glob("*.py")):
+    for path in sorted(STORE.glob("*.py")):
         for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(function, ast.FunctionDef):
                 continue
