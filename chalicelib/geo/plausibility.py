@@ -9,7 +9,6 @@ days (real GPS jitters).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,7 +16,7 @@ from datetime import datetime
 from chalicelib.geo import codes, errors
 from chalicelib.geo.config import GeoPolicy
 from chalicelib.geo.earth import haversine_m
-from chalicelib.geo.shapes import contains_disc, distance_to_boundary_m, invalid
+from chalicelib.geo.shapes import contains_disc, distance_to_boundary_m, invalid, is_finite_number
 from chalicelib.geo.zones import ZoneRef, local_day, match_zone
 
 Details = Mapping[str, object]
@@ -134,7 +133,7 @@ def _split(zone: ZoneRef | None, findings: dict[str, Details], policy: GeoPolicy
 def _coordinate_problem(fix: Fix, policy: GeoPolicy) -> errors.GeoValidationError | None:
     numbers = {"latitude": fix.lat, "longitude": fix.lon, "accuracy_m": fix.accuracy_m}
     for name, value in numbers.items():
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        if not is_finite_number(value):
             return invalid(name, "not_a_number")
     if not -90 <= fix.lat <= 90:
         return invalid("latitude", "latitude_out_of_range")

@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Literal
+from typing import Literal, TypeGuard
 
 from chalicelib.geo.config import ZoneConfig
 from chalicelib.geo.earth import LatLon, LocalFrame, haversine_m, segment_distance
@@ -200,9 +200,20 @@ def _list(value: object, field: str) -> list[object]:
     return list(value)
 
 
+def is_finite_number(value: object) -> TypeGuard[int | float]:
+    """Whether `value` is a JSON number a coordinate can be: an int or a float, finite as a float. Not a bool (an
+    int subclass), not NaN or infinity, and not an int too large for a float (`10**400` is valid JSON, and
+    `math.isfinite` raises OverflowError on it: a 500 where the API owes a 400)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
 def _number(value: object, field: str) -> float:
-    # bool is an int subclass but never a coordinate
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if not is_finite_number(value):
         raise invalid(field, "not_a_number")
     return float(value)
 

@@ -42,6 +42,28 @@ def test_nan_and_infinity_are_refused(api: Api, literal: bytes) -> None:
     assert "circle.lat" in err["details"]
 
 
+HUGE = "1" + "0" * 400  # valid JSON; an int too large for a float (math.isfinite raised OverflowError: a 500)
+
+
+@pytest.mark.parametrize(
+    ("route", "body"),
+    [
+        ("/v1/admin/zones", f'{{"name": "x", "circle": {{"lat": {HUGE}, "lon": 107.4857, "radius_m": 80}}}}'),
+        ("/v1/admin/zones", f'{{"name": "x", "circle": {{"lat": -6.8, "lon": 107.4, "radius_m": {HUGE}}}}}'),
+        ("/v1/admin/zones", f'{{"name": "x", "polygon": [[{HUGE}, 107.4], [-6.8, 107.5], [-6.9, 107.4]]}}'),
+        (
+            "/v1/admin/assignments",
+            f'{{"nips": ["{NIP}"], "start_date": "2026-12-10", "end_date": "2026-12-11", "letter_no": "1/2026", '
+            f'"reason": "x", "circle": {{"lat": {HUGE}, "lon": 107.4857, "radius_m": 80}}}}',
+        ),
+    ],
+)
+def test_a_number_too_large_for_a_float_is_refused(api: Api, route: str, body: str) -> None:
+    admin = api.admin_token()
+    err = error(api.call("POST", route, raw=body.encode(), token=admin))
+    assert "not_a_number" in err["details"].values(), err
+
+
 def test_a_missing_field_is_named_and_said_to_be_required(api: Api) -> None:
     err = error(api.call("POST", "/v1/auth/admin/login", {"username": "admin"}))
     assert err["details"] == {"password": "required"}

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, ConfigDict, Field
 
 from chalicelib.geo.shapes import invalid as geo_invalid
+from chalicelib.geo.shapes import is_finite_number
 from chalicelib.usecases.schemas.common import (
     STRING_LIST,
     UNIQUE,
@@ -40,7 +40,7 @@ BAD_FORMAT = geo_invalid("zone", "bad_format").message
 
 
 def _coordinate(value: object) -> object:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if not is_finite_number(value):
         raise invalid("not_a_number", NOT_A_NUMBER)
     return value
 
