@@ -139,6 +139,17 @@ describe("a capture waiting on the phone", () => {
     expect(settledBy(answered(409, "ALREADY_RECORDED", ALREADY))).toEqual({ outcome: "recorded", message: ALREADY });
   });
 
+  it("of another day, answered that the arrival is recorded, names that day rather than saying 'hari ini'", () => {
+    // GIVEN a check-in kept without signal on Monday 7 December at 07:00 in Jakarta, whose day had its arrival
+    const monday = "2026-12-07T00:00:00.000Z";
+    const already = answered(409, "ALREADY_RECORDED", ALREADY);
+    // WHEN it goes out on Tuesday THEN Home says Monday's arrival was recorded, not today's
+    const tuesday = Date.parse("2026-12-08T03:00:00.000Z");
+    expect(settledBy(already, monday, tuesday)).toEqual({ outcome: "recorded", message: "Absen masuk pada Senin, 7 Desember 2026 sudah tercatat." });
+    // ... and SMART's own words when it goes out the same day (late that evening in Jakarta too)
+    expect(settledBy(already, monday, Date.parse("2026-12-07T16:30:00.000Z"))).toEqual({ outcome: "recorded", message: ALREADY });
+  });
+
   it("counts as recorded when its own first try had arrived (its id used already)", () => {
     const used = answered(409, "CONFLICT", "Permintaan bertentangan dengan data yang ada.");
     expect(settledBy(used)).toEqual({ outcome: "recorded", message: ARRIVED_EARLIER });

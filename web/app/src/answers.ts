@@ -2,6 +2,7 @@
 // down) is kept for later; one refused shows the API's words and the next step. A capture waiting on the phone is
 // sent again later, counted as recorded, or shown as refused. Pure rules, unit-tested (answers.test.ts).
 import { ApiError, NETWORK_ERROR } from "../../shared/api";
+import { dateText, localDay } from "./clock";
 import type { AttendanceEvent, CheckinAnswer } from "./types";
 
 /** What to do next after a refusal, where the API's own message does not already say it. */
@@ -79,6 +80,11 @@ function nextStep(exc: ApiError, accuracyM?: number): string | null {
 export const OFFLINE_KEEP_H = 72;
 const HOUR_MS = 3_600_000;
 
+/** Whether SMART refused the employee's account as inactive (SIMPEG's deactivation, which it may take back). */
+export function accountInactive(exc: unknown): boolean {
+  return exc instanceof ApiError && exc.code === "ACCOUNT_INACTIVE";
+}
+
 /** Whether a waiting capture (taken at `capturedAt`) should be sent again later (no signal, SMART busy or down,
  * session to renew, an account inactive for now: a deactivation SIMPEG takes back the same day) rather than
  * settled by this answer. Any other 403 (a phone no longer bound to the account, an act not allowed) settles it:
@@ -87,7 +93,7 @@ const HOUR_MS = 3_600_000;
  * at a capture's age, so it would never say "too old"). */
 export function retryLater(exc: unknown, capturedAt: string, now: number = Date.now(), keepH: number = OFFLINE_KEEP_H): boolean {
   if (!(exc instanceof ApiError)) return true;
-  const inactiveForNow = exc.code === "ACCOUNT_INACTIVE" && now - Date.parse(capturedAt) < keepH * HOUR_MS;
+  const inactiveForNow = accountInactive(exc) && now - Date.parse(capturedAt) < keepH * HOUR_MS;
   const transient = exc.status === 401 || exc.status === 429 || exc.status >= 500 || inactiveForNow;
   return exc.code === NETWORK_ERROR || transient;
 }
@@ -130,15 +136,26 @@ export function keptTooLong(keepH: number): string {
   return `Absen ini tersimpan di ponsel lebih dari ${span} sebelum terkirim, sehingga tidak dapat dicatat lagi.`;
 }
 
-/** What a waiting capture's final refusal means. 409: recorded already (this capture's first try did arrive, or
- * the day's mark exists). Its id was made for this capture alone, so "used for another request" (CONFLICT) means
- * that first try: it arrived with its challenge before the phone gave up waiting (or before the app was closed
- * mid-send), and was kept in the offline form; it is settled as SMART answered that try (`earlierTry`). A refusal
- * of its time (400 naming `captured_at`) is told as what it was: the phone's clock, or too long a wait, as SMART
- * names it (or, from an API that does not, by the capture's age `capturedAt` at `now`), with the regency's limit
+/** What SMART's 409 says of a waiting capture recorded already: its own words, unless they are ALREADY_RECORDED's
+ * ("Absen masuk hari ini sudah tercatat.") and the capture (`capturedAt`) is of another day than `now`'s in the
+ * regency: then that day is named, as the app writes dates. */
+function recordedAlready(exc: ApiError, capturedAt: string | undefined, now: number): string {
+  if (exc.code !== "ALREADY_RECORDED" || capturedAt === undefined) return exc.message;
+  const day = localDay(new Date(capturedAt));
+  return day === localDay(new Date(now)) ? exc.message : `Absen masuk pada ${dateText(day)} sudah tercatat.`;
+}
+
+/** What a waiting capture's final refusal means. 409: recorded already (this capture's first try did arrive, or the
+ * day's mark exists: `recordedAlready`). Its id was made for this capture alone, so "used for another request"
+ * (CONFLICT) means that first try: it arrived with its challenge before the phone gave up waiting (or before the app
+ * was closed mid-send), and was kept in the offline form; it is settled as SMART answered that try (`earlierTry`). A
+ * refusal of its time (400 naming `captured_at`) is told as what it was: the phone's clock, or too long a wait, as
+ * SMART names it (or, from an API that does not, by the capture's age `capturedAt` at `now`), with the regency's limit
  * `keepH`. */
 export function settledBy(exc: ApiError, capturedAt?: string, now: number = Date.now(), keepH: number = OFFLINE_KEEP_H): Settled {
-  if (exc.status === 409) return exc.code === "CONFLICT" ? earlierTry(exc.details) : { outcome: "recorded", message: exc.message };
+  if (exc.status === 409) {
+    return exc.code === "CONFLICT" ? earlierTry(exc.details) : { outcome: "recorded", message: recordedAlready(exc, capturedAt, now) };
+  }
   if (exc.status === 400 && capturedAt !== undefined && "captured_at" in exc.details) {
     // SMART names the cause ("in the future", "too old"); an API that names both at once: by the capture's age
     const cause = exc.details["captured_at"];

@@ -5,20 +5,28 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 const kept = new Map<string, unknown>();
-/** The phone's storage full: IndexedDB refuses every write, as browsers do (QuotaExceededError). */
-let full = false;
+/** What IndexedDB throws at every write while set (null: it keeps them), as browsers do. */
+let refusal: DOMException | null = null;
+/** The phone's storage full. */
+const QUOTA = new DOMException("The quota has been exceeded.", "QuotaExceededError");
 vi.mock("idb-keyval", () => ({
   createStore: () => "store",
   get: async (key: string) => kept.get(key),
   set: async (key: string, value: unknown) => {
-    if (full) throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+    if (refusal) throw refusal;
     kept.set(key, structuredClone(value));
   },
   del: async (key: string) => void kept.delete(key),
   entries: async () => [...kept.entries()],
 }));
+/** What the camera stand-in did, in order: each picture taken ("foto <px>") and each wait ("tunggu <ms>"). */
+const steps = vi.hoisted((): string[] => []);
 // The camera as Node can have it: the real module's sizes, a photo that is the string "foto", waits of none.
-vi.mock("./camera", async (actual: () => Promise<object>) => ({ ...(await actual()), grab: () => "foto", sleep: async () => undefined }));
+vi.mock("./camera", async (actual: () => Promise<object>) => ({
+  ...(await actual()),
+  grab: (_video: unknown, px: number) => (steps.push(`foto ${String(px)}`), "foto"),
+  sleep: async (ms: number) => void steps.push(`tunggu ${String(ms)}`),
+}));
 
 const { AgedFix, CHALLENGE_TIMEOUT_MS, checkIn, errorShown } = await import("./checkin");
 const { gpsMayBeOff } = await import("./answers");
@@ -89,7 +97,8 @@ function afterTheWait(): void {
 
 beforeEach(() => {
   kept.clear();
-  full = false;
+  steps.length = 0;
+  refusal = null;
   stubStorage([
     ["smart.token", "token"],
     ["smart.nip", "199001012020012001"],
@@ -195,6 +204,28 @@ describe("a live check-in", () => {
   });
 });
 
+describe("a check-in asking a head turn", () => {
+  it("takes the selfie once the guide has asked the face back to the camera and given it time, not mid-turn", async () => {
+    // GIVEN a challenge asking to turn the head to the left, with 5 frames
+    const turn = { ...CHALLENGE, liveness: { action: "turn_left", frames: 5 } };
+    network({ "/v1/attendance/challenge": async () => json(201, turn), "/v1/attendance": async () => json(201, RECORDED) });
+    // WHEN the teacher taps and follows the guide
+    const outcome = await checkIn({ ...capture(), onAction: (text) => void steps.push(`panduan ${String(text)}`) });
+    // THEN the frames are taken while she turns, then the guide asks her to look straight at the camera, and the
+    // selfie (the picture SMART compares with her frontal enrolment photos) is taken only after a moment for it
+    expect(outcome.kind).toBe("accepted");
+    const frame = ["tunggu 320", "foto 240"];
+    expect(steps).toEqual([
+      "panduan Tolehkan kepala ke kiri",
+      ...frame, ...frame, ...frame, ...frame, ...frame,
+      "panduan Lihat lurus ke kamera",
+      "tunggu 700",
+      "foto 640",
+      "panduan null",
+    ]);
+  });
+});
+
 describe("a capture's place", () => {
   it("is never one the GPS gave minutes ago: nothing is sent or kept, online or not", async () => {
     const sent = live(async () => json(201, RECORDED));
@@ -213,7 +244,7 @@ describe("a phone whose storage is full", () => {
 
   it("says so when a capture taken without signal cannot be kept, not 'Terjadi kesalahan'", async () => {
     // GIVEN a phone whose storage is full, without signal
-    full = true;
+    refusal = QUOTA;
     vi.stubGlobal("navigator", { onLine: false });
     // WHEN the teacher taps "Ambil Foto dan Kirim"
     const tap = checkIn(capture());
@@ -224,16 +255,42 @@ describe("a phone whose storage is full", () => {
   });
 
   it("says so when a live check-in left unanswered cannot be kept for later", async () => {
-    full = true;
+    refusal = QUOTA;
     live(unreachable);
     await expect(checkIn(capture())).rejects.toThrow(FULL);
     expect(waitingNow()).toEqual([]);
   });
 
   it("does not stand in the way of a live check-in SMART answers", async () => {
-    full = true;
+    refusal = QUOTA;
     live(async () => json(201, RECORDED));
     expect((await checkIn(capture())).kind).toBe("accepted");
+  });
+});
+
+describe("a phone whose storage cannot be opened (not for want of room)", () => {
+  const NOT_KEPT = "Absen tidak dapat disimpan di ponsel ini, jadi belum tercatat. Ulangi absen saat ada sinyal.";
+
+  it("says the capture taken without signal was not kept, and to check in again with signal, not 'Terjadi kesalahan'", async () => {
+    vi.stubGlobal("navigator", { onLine: false });
+    for (const failure of [
+      new DOMException("Internal error opening backing store for indexedDB.open.", "UnknownError"), // Chrome
+      new DOMException("A mutation operation was attempted on a database that did not allow mutations.", "InvalidStateError"), // private tab
+    ]) {
+      // GIVEN IndexedDB failing on this phone, WHEN the teacher taps without signal
+      refusal = failure;
+      const tap = checkIn(capture());
+      // THEN the screen says nothing was kept on the phone and what to do
+      await expect(tap).rejects.toThrow(UserMessage);
+      await expect(checkIn(capture())).rejects.toThrow(NOT_KEPT);
+    }
+    expect(waitingNow()).toEqual([]);
+  });
+
+  it("says so when a live check-in left unanswered cannot be kept for later", async () => {
+    refusal = new DOMException("Internal error opening backing store for indexedDB.open.", "UnknownError");
+    live(unreachable);
+    await expect(checkIn(capture())).rejects.toThrow(NOT_KEPT);
   });
 });
 

@@ -60,6 +60,14 @@ export interface Capture {
 
 const ACTION_MS = 1600;
 
+/** What the guide says once a movement's frames are taken, and how long the face has to come back before the
+ * photo: the selfie is what SMART compares with the frontal enrolment photos (and what a reviewer sees), while
+ * the liveness check needs only the frames to end turned. */
+export const FACE_FORWARD = "Lihat lurus ke kamera";
+export const FACE_FORWARD_MS = 700;
+
+/** The liveness frames, taken while the guide shows the action; after a movement, the guide asks to look straight
+ * at the camera and waits for it, so the photo taken next is frontal. The guide is left to the caller to clear. */
 async function frames(video: HTMLVideoElement, liveness: Liveness, onAction: Capture["onAction"]): Promise<string[]> {
   const out: string[] = [];
   onAction(liveness.action ? ACTION_TEXT[liveness.action] : "Lihat ke kamera");
@@ -68,7 +76,10 @@ async function frames(video: HTMLVideoElement, liveness: Liveness, onAction: Cap
     await sleep(gap);
     out.push(grab(video, FRAME_PX, FRAME_BYTES, FRAME_QUALITY));
   }
-  onAction(null);
+  if (liveness.action) {
+    onAction(FACE_FORWARD);
+    await sleep(FACE_FORWARD_MS);
+  }
   return out;
 }
 
@@ -177,6 +188,9 @@ export async function checkIn({ type, video, fix, early, onAction }: Capture): P
   const liveness = challenge.liveness;
   const taken = liveness && liveness.frames > 0 ? await frames(video, liveness, onAction) : null;
   const body: CheckinBody = { ...base, challenge_id: challenge.challenge_id, ...photoNow() };
-  if (taken) body.frames = taken;
+  if (taken) {
+    body.frames = taken;
+    onAction(null); // the photo is taken: the guide goes back to the screen's own words ("Mengirim…")
+  }
   return sendLive(body, correction);
 }

@@ -22,7 +22,8 @@ vi.mock("idb-keyval", () => ({
 vi.mock("./camera", async (actual: () => Promise<object>) => ({ ...(await actual()), grab: () => "foto", sleep: async () => undefined }));
 
 const { checkIn } = await import("./checkin");
-const { flush, startOutbox, waiting, waitingOnPhone } = await import("./outbox");
+const { flush, refusals, startOutbox, waiting, waitingOnPhone } = await import("./outbox");
+const { keptTooLong } = await import("./answers");
 const { remember } = await import("./servertime");
 const { failed } = await import("./pace");
 import { ApiError } from "../../shared/api";
@@ -262,6 +263,44 @@ describe("captures waiting on a phone whose session ended", () => {
     expect(await waitingOnPhone()).toEqual({ count: 1, nip: NIP });
   });
 
+  it("are given up a day after SMART stops taking them: not counted, no NIP filled in, their selfie and place gone", async () => {
+    // GIVEN A's check-in kept without signal on Monday under the regency's limit of 72 hours (A's profile read), then
+    // A's session ended and the phone was handed on
+    localStorage.setItem("smart.profile", JSON.stringify({ nip: NIP, offline_max_age_h: 72 }));
+    phoneAt(MONDAY_7, 0);
+    remember(0);
+    await captureOffline("in");
+    localStorage.removeItem("smart.token");
+    localStorage.removeItem("smart.nip");
+    localStorage.removeItem("smart.profile");
+    // WHEN the login screen opens 95 hours later (a day past the limit not yet over): A's capture is still named
+    phoneAt(MONDAY_7 + 95 * HOUR, 0);
+    expect(await waitingOnPhone()).toEqual({ count: 1, nip: NIP });
+    // ... and 97 hours later, THEN it is no longer counted, nor its NIP filled in for the new owner
+    phoneAt(MONDAY_7 + 97 * HOUR, 0);
+    expect(await waitingOnPhone()).toEqual({ count: 0, nip: null });
+    // AND the phone no longer holds its selfie or place: only what Home tells A if A signs in here again
+    const [left] = [...kept.values()] as Record<string, unknown>[];
+    expect(JSON.stringify(left)).not.toMatch(/foto|latitude/);
+    localStorage.setItem("smart.token", "token");
+    localStorage.setItem("smart.nip", NIP);
+    expect((await refusals()).map((r) => r.refusal.message)).toEqual([keptTooLong(72)]);
+  });
+
+  it("kept under a longer limit of the regency's, or one the phone did not know, are not given up at its default", async () => {
+    // GIVEN one capture kept under a limit of a week, and one kept before any profile told the limit
+    localStorage.setItem("smart.profile", JSON.stringify({ nip: NIP, offline_max_age_h: 168 }));
+    phoneAt(MONDAY_7, 0);
+    remember(0);
+    await captureOffline("in");
+    localStorage.removeItem("smart.profile");
+    await captureOffline("out");
+    localStorage.removeItem("smart.token");
+    // WHEN the login screen opens 6 days later, THEN both still wait for their owner
+    phoneAt(MONDAY_7 + 6 * 24 * HOUR, 0);
+    expect(await waitingOnPhone()).toEqual({ count: 2, nip: NIP });
+  });
+
   it("taken by two people name no one", async () => {
     phoneAt(MONDAY_7, 0);
     await captureOffline("in");
@@ -391,5 +430,37 @@ describe("a wait the app was reloaded in", () => {
     await vi.advanceTimersByTimeAsync(5_000);
     expect(server.sent).toHaveLength(1);
     expect(await waiting()).toEqual([]);
+  });
+});
+
+describe("a waiting capture of an account SMART holds inactive for now", () => {
+  it("stays on the phone and is not uploaded again every minute: the next try waits a quarter of an hour", async () => {
+    // GIVEN a capture kept without signal, the app open, and SMART answering 403 ACCOUNT_INACTIVE (a deactivation
+    // SIMPEG may take back the same day)
+    await keptWithTimers();
+    signalBack();
+    const sent: string[] = [];
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async (_url: string, init: RequestInit) => {
+        sent.push((JSON.parse(String(init.body)) as CheckinBody).client_request_id);
+        const error = { code: "ACCOUNT_INACTIVE", message: "Akun Anda tidak aktif. Hubungi BKPSDM bila ini keliru.", details: {} };
+        return new Response(JSON.stringify({ error }), { status: 403, headers: { "Content-Type": "application/json" } });
+      }),
+    );
+    startOutbox();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent).toHaveLength(1);
+    // WHEN the minute's timer comes, the employee opens Home again and comes back to the app
+    await vi.advanceTimersByTimeAsync(60_000);
+    await flush();
+    document.dispatchEvent(new Event("visibilitychange"));
+    await vi.advanceTimersByTimeAsync(0);
+    // THEN the selfie is not uploaded again, and the capture still waits
+    expect(sent).toHaveLength(1);
+    expect(await waiting()).toHaveLength(1);
+    // ... until the quarter of an hour is over: then it goes again, with the same id
+    await vi.advanceTimersByTimeAsync(15 * MINUTE);
+    expect(sent).toEqual([sent[0], sent[0]]);
   });
 });

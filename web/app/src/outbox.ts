@@ -11,13 +11,14 @@
 // stays in the same store, marked with the refusal, until its owner has read it on Home ("Ditolak"): the answer
 // may come while another screen is open, or with the app in the background, and must not be lost with the
 // capture. What it keeps of a refused capture is what Home says of it (check-in or check-out, when): not the
-// selfie, not the place.
+// selfie, not the place. A capture SMART can no longer take (a day past the regency's limit) is given up the same
+// way, whoever's it is: a phone handed on keeps no former owner's selfies and places.
 import { createStore, del, entries, get, set } from "idb-keyval";
 import { ApiError, UserMessage } from "../../shared/api";
-import { keptForLater, retryLater, type Settled, settledBy } from "./answers";
-import { failed, spread, succeeded, waitLeft } from "./pace";
-import { correctionOf, knownOffset, MIN_CORRECTION_MS, shifted } from "./servertime";
-import { call, measureClock, offlineKeepH, signedInNip } from "./session";
+import { accountInactive, CORRECT_IT, keptForLater, keptTooLong, retryLater, type Settled, settledBy } from "./answers";
+import { failed, holdFor, spread, succeeded, waitLeft } from "./pace";
+import { correctionOf, knownOffset, MIN_CORRECTION_MS, serverNow, shifted } from "./servertime";
+import { cachedProfile, call, measureClock, offlineKeepH, signedInNip } from "./session";
 import type { CheckinAnswer, CheckinBody, Kind } from "./types";
 
 export interface Waiting {
@@ -28,6 +29,9 @@ export interface Waiting {
   /** How far `captured_at` was moved from the phone's clock to SMART's when it was kept (ms; 0: the phone's clock
    * was right); none: no offset was known then (servertime.ts), and the one known when it is sent applies. */
   correction?: number;
+  /** How many hours SMART took an offline capture when it was kept (the profile's `offline_max_age_h`); none: the
+   * phone did not know (no profile read yet, or kept by an older app). */
+  keep_h?: number;
 }
 
 /** A capture SMART refused: shown on Home until read, never sent again; its owner is the employee it was sent
@@ -80,21 +84,29 @@ function storageFull(exc: unknown): boolean {
   return typeof exc === "object" && exc !== null && "name" in exc && QUOTA_ERRORS.has(String(exc.name));
 }
 
+/** What the check-in screen says when the phone's storage could not keep a capture for another reason than room
+ * (Chrome's "Internal error opening backing store", a private tab's InvalidStateError, no IndexedDB at all):
+ * nothing was kept, and trying again without signal fails the same way. */
+export const NOT_KEPT = "Absen tidak dapat disimpan di ponsel ini, jadi belum tercatat. Ulangi absen saat ada sinyal.";
+
 /** Keeps a capture (in its offline form) until it is sent; `correction`: how its `captured_at` was moved to
- * SMART's clock (null: no offset known yet). Storage full: a UserMessage saying so (STORAGE_FULL). */
+ * SMART's clock (null: no offset known yet). Any refusal of the phone's storage is a UserMessage saying nothing
+ * was kept: for want of room (STORAGE_FULL), or else (NOT_KEPT). */
 export async function keep(body: CheckinBody, correction: number | null = null): Promise<void> {
   const nip = signedInNip();
+  const keepH = cachedProfile()?.offline_max_age_h;
   const item: Waiting = {
     id: body.client_request_id,
     body: offlineBody(body),
     saved_at: new Date().toISOString(),
     ...(nip ? { nip } : {}),
     ...(correction === null ? {} : { correction }),
+    ...(keepH ? { keep_h: keepH } : {}),
   };
   try {
     await set(item.id, item, store);
   } catch (exc) {
-    throw storageFull(exc) ? new UserMessage(STORAGE_FULL) : exc;
+    throw new UserMessage(storageFull(exc) ? STORAGE_FULL : NOT_KEPT);
   }
   changed();
 }
@@ -134,13 +146,40 @@ function ownersNow(item: Kept): boolean {
   return nip !== null && (item.nip ?? nip) === nip;
 }
 
+const HOUR_MS = 3_600_000;
+/** The longest any regency lets SMART take an offline capture (settings.OFFLINE_MAX_AGE_H_LIMIT, 14 days): the limit
+ * of a capture kept without knowing its own (`Waiting.keep_h`). */
+const LONGEST_KEEP_H = 24 * 14;
+/** How long past its limit a capture still waits on the phone: a phone clock off by hours, a limit raised since. */
+const GIVE_UP_MARGIN_H = 24;
+
+/** Whether SMART can no longer take a waiting capture at `now` (SMART's clock as the phone knows it): it is older than
+ * the limit it was kept under, and a day more. */
+function pastKeeping(item: Kept, now: number): item is Waiting {
+  if ("refusal" in item) return false;
+  const limitH = (item.keep_h ?? LONGEST_KEEP_H) + GIVE_UP_MARGIN_H;
+  return now - Date.parse(item.body.captured_at) > limitH * HOUR_MS;
+}
+
+/** A waiting capture past keeping, given up: kept as refused for its owner (Home says it waited too long, as SMART
+ * would), its selfie and place gone; a phone that cannot write that forgets it. */
+async function giveUp(item: Waiting): Promise<RefusedCapture> {
+  const refused = refusedRecord(item, { message: keptTooLong(item.keep_h ?? LONGEST_KEEP_H), next: CORRECT_IT });
+  await set(item.id, refused, store).catch(() => del(item.id, store));
+  return refused;
+}
+
+/** Every capture on the phone, whoever took it, those past keeping given up first (`giveUp`): a phone handed on
+ * would otherwise keep a former owner's selfies and places, and name them on the login screen, for good. */
+async function onPhone(): Promise<Kept[]> {
+  const now = Date.parse(serverNow().at);
+  const all = await entries<string, Kept>(store);
+  return Promise.all(all.map(([, item]) => (pastKeeping(item, now) ? giveUp(item) : item)));
+}
+
 /** The captures of the employee signed in (none when nobody is), oldest first; others' wait for their owner. */
 async function mine(): Promise<Kept[]> {
-  const all = await entries<string, Kept>(store);
-  return all
-    .map(([, item]) => item)
-    .filter(ownersNow)
-    .sort((a, b) => a.body.captured_at.localeCompare(b.body.captured_at));
+  return (await onPhone()).filter(ownersNow).sort((a, b) => a.body.captured_at.localeCompare(b.body.captured_at));
 }
 
 /** The captures of the employee signed in that wait to be sent, oldest first. */
@@ -150,9 +189,10 @@ export async function waiting(): Promise<Waiting[]> {
 
 /** How many captures wait on this phone for whoever took them, signed in or not, and the one NIP they were all
  * taken under (null: none recorded, or more than one): the login screen says they wait for their owner to sign
- * in (a session that ended, its captures unsent, would let them grow too old unnoticed). */
+ * in (a session that ended, its captures unsent, would let them grow too old unnoticed). Those SMART can no longer
+ * take are given up, not counted (`onPhone`): they would keep the notice, and the NIP filled in, for good. */
 export async function waitingOnPhone(): Promise<{ count: number; nip: string | null }> {
-  const all = (await entries<string, Kept>(store)).map(([, item]) => item).filter((item) => !("refusal" in item));
+  const all = (await onPhone()).filter((item) => !("refusal" in item));
   const owners = new Set(all.map((item) => item.nip ?? null));
   const [only] = owners;
   return { count: all.length, nip: owners.size === 1 ? (only ?? null) : null };
@@ -174,16 +214,15 @@ export async function dismiss(id: string): Promise<void> {
  * dropped. */
 async function settle(item: Waiting, done: Delivered): Promise<void> {
   if (done.outcome !== "refused") return del(item.id, store);
+  await set(item.id, refusedRecord(item, { message: done.message, next: done.next }), store);
+}
+
+/** What is kept of a waiting capture refused (`refusal`) until its owner reads it: what Home says of it and whose
+ * it was (the employee it was sent for when it recorded none), not the selfie, not the place. */
+function refusedRecord(item: Waiting, refusal: Refusal): RefusedCapture {
   const { type, client_request_id, captured_at } = item.body;
   const nip = item.nip ?? signedInNip();
-  const refused: RefusedCapture = {
-    id: item.id,
-    body: { type, client_request_id, captured_at },
-    saved_at: item.saved_at,
-    ...(nip ? { nip } : {}),
-    refusal: { message: done.message, next: done.next },
-  };
-  await set(item.id, refused, store);
+  return { id: item.id, body: { type, client_request_id, captured_at }, saved_at: item.saved_at, ...(nip ? { nip } : {}), refusal };
 }
 
 /** A waiting capture dated by `correction` (ms, from the phone's clock at capture: the one it was dated by is
@@ -318,7 +357,7 @@ async function run(): Promise<Delivered[]> {
       answered = await sendOne(item.id);
     } catch (exc) {
       stopped = true;
-      if (keptForLater(exc)) wakeIn(failed(exc)); // SMART busy or silent: back off; a session to renew: the employee
+      backOff(exc); // a wait (SMART busy or silent, the account inactive); a session to renew: the employee's
       break;
     }
     if (answered) done.push(answered);
@@ -339,10 +378,16 @@ function wakeIn(ms: number): void {
   wake = setTimeout(() => void flush(), ms);
 }
 
-/** A live send SMART did not take for now (busy, no answer: `exc`): the outbox waits before it sends the capture
- * (Home would otherwise send it again the moment it opens, into the same crowd). */
+/** How long the outbox waits after SMART refused the account as inactive for now: a deactivation SIMPEG takes back
+ * is taken back within the day, and every try uploads the selfie again (some 110 KB of a prepaid bundle). */
+export const INACTIVE_WAIT_MS = 15 * 60_000;
+
+/** A send SMART did not take for now (`exc`): the outbox waits before it sends again (Home, the app's return and
+ * the minute's timer would otherwise send the same capture at once). Busy or no answer: the paced wait (pace.ts),
+ * not into the same crowd; an account inactive for now: INACTIVE_WAIT_MS. */
 export function backOff(exc: unknown): void {
   if (keptForLater(exc)) wakeIn(failed(exc));
+  else if (accountInactive(exc)) wakeIn(holdFor(INACTIVE_WAIT_MS));
 }
 
 /** Send by itself: now (app start), at a random moment of the ten seconds after the connection returns (pace.ts:

@@ -72,6 +72,13 @@ export function failed(exc: unknown, now: number = Date.now()): number {
   return wait;
 }
 
+/** SMART refuses whatever is sent for a while, busy or not (an account inactive for now): the next try waits `ms`;
+ * the count of busy answers is kept. Returns `ms`. */
+export function holdFor(ms: number, now: number = Date.now()): number {
+  write({ failures: read().failures, notBefore: now + ms, since: now });
+  return ms;
+}
+
 /** SMART took what waited: the next failure starts from the first window again. */
 export function succeeded(): void {
   localStorage.removeItem(KEY);
