@@ -193,6 +193,32 @@ def test_a_surrogate_pair_is_an_ordinary_character(api: Api, admin: str) -> None
     assert created.body["name"] == "Kantor \U0001f3e2"
 
 
+# --- a unit id longer than any unit's, on every route that filters by unit ----------------------------------
+
+UNIT_FILTERED_ROUTES = [
+    "/v1/admin/recaps/monthly?month=2026-11&",
+    "/v1/admin/recaps/monthly/pdf?month=2026-11&",
+    "/v1/admin/reports/adoption?from=2026-11-01&to=2026-11-30&",
+    "/v1/admin/recaps/daily?date=2026-11-02&",
+    "/v1/admin/monitor?",
+    "/v1/admin/employees?",
+    "/v1/admin/faces/pending?",
+    "/v1/admin/requests?",
+    "/v1/admin/attempts?",
+    "/v1/admin/leaves?",
+    "/v1/admin/reviews?",
+]
+
+
+@pytest.mark.parametrize("route", UNIT_FILTERED_ROUTES)
+def test_a_unit_id_longer_than_simpeg_takes_is_refused(api: Api, admin: str, route: str) -> None:
+    # GIVEN a unit id of 2,100 characters (DynamoDB refuses a key over 2,048 bytes: the monthly recap and the
+    # adoption report answered 503 UNAVAILABLE, which a client retries for ever)
+    answer = api.call("GET", f"{route}unor_id={'a' * 2100}", token=admin)
+    # THEN it is 400 VALIDATION_ERROR naming unor_id
+    refused(answer, "unor_id")
+
+
 # --- broken `next` cursors on every route that pages --------------------------------------------------------
 
 

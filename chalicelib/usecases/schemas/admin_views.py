@@ -18,6 +18,7 @@ from chalicelib.usecases.schemas.common import (
     Result,
     Text64,
     Text120,
+    UnitId,
     choice,
     enum_schema,
 )
@@ -46,7 +47,7 @@ class MonitorSummary(Result):
 
 class AttemptsQuery(Query):
     date: Day | None = Field(default=None, description="Local date of the attempts; defaults to today.")
-    unor_id: str | None = Field(default=None, description="One unit; all visible units when absent.")
+    unor_id: UnitId | None = Field(default=None, description="One unit; all visible units when absent.")
     code: Annotated[str | None, choice(REFUSAL_CODES, "Kode penolakan tidak dikenal."), enum_schema(REFUSAL_CODES)] = (
         Field(default=None, description="Only this refusal code.")
     )

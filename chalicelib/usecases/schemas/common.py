@@ -20,6 +20,7 @@ from chalicelib.auth.strength import MIN_LENGTH
 from chalicelib.domain.people import DEVICE_PATTERN, NIP_PATTERN
 from chalicelib.domain.text import matches_whole
 from chalicelib.errors import ValidationError
+from chalicelib.simpeg.validation import MAX_TEXT_LENGTH
 from chalicelib.store.base import BAD_CURSOR
 
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -118,6 +119,9 @@ def _stripped(value: str) -> str:
 
 STRIPPED = AfterValidator(_stripped)
 # Non-blank strings of at most N characters (the length is checked before stripping, as before), stripped.
+# A unit's id as a query names it: at most as long as SIMPEG's import takes one (a longer one names no unit, and
+# DynamoDB refuses a key over 2,048 bytes, which the store answers as an outage: 503 for bad input).
+UnitId = Annotated[str, Field(max_length=MAX_TEXT_LENGTH)]
 Text20 = Annotated[str, Field(min_length=1, max_length=20), STRIPPED]
 Text40 = Annotated[str, Field(min_length=1, max_length=40), STRIPPED]
 Text64 = Annotated[str, Field(min_length=1, max_length=64), STRIPPED]

@@ -22,6 +22,7 @@ from chalicelib.usecases.schemas.common import (
     Secret128,
     Text20,
     Text40,
+    UnitId,
     absent_when_none,
 )
 
@@ -186,7 +187,7 @@ class MfaEnabled(Result):
 
 
 class EmployeesQuery(Query):
-    unor_id: str | None = Field(default=None, description="The unit (SIMPEG unor id).")
+    unor_id: UnitId | None = Field(default=None, description="The unit (SIMPEG unor id).")
     q: str | None = Field(default=None, description="Name substring, NIP prefix, or a full NIP.")
     next: str | None = Field(default=None, description="Cursor of the next page.")
 

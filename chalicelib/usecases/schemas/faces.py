@@ -9,7 +9,7 @@ from pydantic import Field
 
 from chalicelib.domain.faces import APPROVED, PENDING, REJECTED
 from chalicelib.usecases.schemas.attendance import FaceQuality
-from chalicelib.usecases.schemas.common import NEXT, InstantText, Nip, Page, Query, Result, enum_schema
+from chalicelib.usecases.schemas.common import NEXT, InstantText, Nip, Page, Query, Result, UnitId, enum_schema
 from chalicelib.usecases.schemas.reports import DECISIONS
 
 STATUSES = (APPROVED, PENDING, REJECTED)
@@ -24,7 +24,7 @@ class SelfEnrolled(Result):
 
 
 class PendingFacesQuery(Query):
-    unor_id: str | None = Field(default=None, description="The unit; all the caller's units when absent.")
+    unor_id: UnitId | None = Field(default=None, description="The unit; all the caller's units when absent.")
     nip: Nip | None = Field(
         default=None,
         description="One employee's waiting faces only (an employee's page): no other employee's photo is linked.",

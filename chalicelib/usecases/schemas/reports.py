@@ -21,6 +21,7 @@ from chalicelib.usecases.schemas.common import (
     Result,
     Text64,
     Text500,
+    UnitId,
     choice,
     documented_as_required,
     enum_schema,
@@ -45,7 +46,7 @@ RECAPPED = Field(
 
 class MonitorQuery(Query):
     date: Day | None = Field(default=None, description="Defaults to today.")
-    unor_id: str | None = Field(default=None, description="One unit (one page); all visible units when absent.")
+    unor_id: UnitId | None = Field(default=None, description="One unit (one page); all visible units when absent.")
     next: str | None = NEXT
 
 
@@ -100,7 +101,7 @@ class RecapAccepted(RecapRun):
 
 class DailyRecapQuery(Query):
     date: Day | None = Field(default=None, description="Defaults to today.")
-    unor_id: str | None = Field(
+    unor_id: UnitId | None = Field(
         default=None, description="One unit; all visible units when absent (a file needs one unit)."
     )
     next: str | None = NEXT
@@ -185,7 +186,7 @@ class MonthScope(Query):
     model_config = MONTH_REQUIRED
 
     month: Month = MONTH
-    unor_id: str | None = Field(default=None, description="One unit; all visible units when absent.")
+    unor_id: UnitId | None = Field(default=None, description="One unit; all visible units when absent.")
 
 
 class MonthlyQuery(MonthScope, OnePageQuery):
@@ -315,7 +316,7 @@ class ReviewsQuery(Query):
     status: Annotated[
         str | None, choice(("pending",), "Hanya status 'pending' yang didukung.", "pending"), enum_schema(("pending",))
     ] = None
-    unor_id: str | None = UNOR_ID
+    unor_id: UnitId | None = UNOR_ID
     next: str | None = NEXT
 
 

@@ -20,6 +20,7 @@ from chalicelib.usecases.schemas.common import (
     Result,
     Text100,
     Text500,
+    UnitId,
     absent_when_none,
     choice,
     enum_schema,
@@ -182,7 +183,7 @@ class CorrectionAllowance(Result):
 
 class AdminRequestsQuery(Query):
     status: Annotated[str | None, choice(REQUEST_STATUSES), enum_schema(REQUEST_STATUSES)] = None
-    unor_id: str | None = Field(default=None, description="One unit; all visible units when absent.")
+    unor_id: UnitId | None = Field(default=None, description="One unit; all visible units when absent.")
     next: str | None = NEXT
 
 
@@ -215,7 +216,7 @@ class DatesQuery(Query):
 
 
 class PeriodQuery(DatesQuery):
-    unor_id: str | None = Field(default=None, description="One unit; all visible units when absent.")
+    unor_id: UnitId | None = Field(default=None, description="One unit; all visible units when absent.")
     next: str | None = NEXT
 
 

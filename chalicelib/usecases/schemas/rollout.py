@@ -18,6 +18,7 @@ from chalicelib.usecases.schemas.common import (
     Rejudged,
     Request,
     Result,
+    UnitId,
     absent_when_none,
     choice,
     enum_schema,
@@ -74,7 +75,7 @@ class ImportQuery(Query):
         description="Clock skew of the machine: minutes ADDED to every punch time (a machine 7 minutes slow: 7). "
         "Punches still in the future after the correction are refused per line (FUTURE_PUNCH).",
     )
-    unor_id: str | None = Field(
+    unor_id: UnitId | None = Field(
         default=None, description="Resolve PINs in this unit only (a PIN used by two units' machines)."
     )
 
@@ -122,7 +123,7 @@ FORMATS = ("json", "xlsx")
 class AdoptionQuery(Query):
     from_: Day = Field(alias="from")
     to: Day
-    unor_id: str | None = Field(default=None, description="One unit; default: every unit the caller may see.")
+    unor_id: UnitId | None = Field(default=None, description="One unit; default: every unit the caller may see.")
     format: Annotated[str, choice(FORMATS, "Format harus json atau xlsx."), enum_schema(FORMATS)] = Field(
         default="json", description="`xlsx`: a download link to the same figures as a spreadsheet."
     )
