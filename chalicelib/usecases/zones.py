@@ -389,7 +389,7 @@ def record_field_duty(
     recaps.frames_changed(units.values())
     return AssignmentCreated(
         assignment_id=assignment_id,
-        zone_id=zone_id,
+        zone_id=zone.zone_id if zone else None,
         cell_count=zone.cell_count if zone else 0,
         recapped=[],
     )

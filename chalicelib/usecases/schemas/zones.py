@@ -192,6 +192,6 @@ class AssignmentRequest(ZoneShape):
 
 class AssignmentCreated(Result):
     assignment_id: str
-    zone_id: str
+    zone_id: str | None = Field(description="The letter's area; null for a letter without one (as the list has it).")
     cell_count: int
     recapped: Recapped
