@@ -165,7 +165,10 @@ def assign_events(
 
     Windows of neighbouring days can overlap (a night shift ending 07:00 and a day shift opening 06:00),
     so an event goes to the day, among those whose window holds it, whose start (for `in`) or end (for
-    `out`) is nearest; a day off is only chosen when no working day's window holds the event.
+    `out`) is nearest; a day off is only chosen when no working day's window holds the event. As near to
+    two days, it goes to the one whose hours hold it, else to the earlier: at a back-to-back handover (a
+    night shift ending 07:00, the next shift starting 07:00) a punch at 06:55 or 07:00 ends the night and one
+    at 07:05 starts the next shift, each press on its own (a repeated press across 07:00 is one of each).
     """
     windows = sorted((*plan.window(rules), index) for index, plan in enumerate(plans))
     begins = [begin for begin, _, _ in windows]
@@ -176,12 +179,12 @@ def assign_events(
         # Only windows that begin at most `longest` before the event can hold it.
         first, last = bisect_right(begins, event.at - longest), bisect_right(begins, event.at)
         candidates = [
-            (_distance(event, bounds[index]), index)
+            (*_nearness(event, bounds[index]), index)
             for _, end, index in windows[max(first - 1, 0) : last]
             if event.at < end
         ]
         if candidates:
-            assigned[min(candidates)[1]].append(event)
+            assigned[min(candidates)[-1]].append(event)
     return assigned
 
 
@@ -191,13 +194,17 @@ def classify_period(plans: Sequence[DayPlan], events: Iterable[AttendanceEvent],
     return [_judge(plan, day_events, rules) for plan, day_events in zip(plans, per_day, strict=True)]
 
 
-def _distance(event: AttendanceEvent, bounds: tuple[datetime, datetime] | None) -> timedelta:
+def _nearness(event: AttendanceEvent, bounds: tuple[datetime, datetime] | None) -> tuple[timedelta, bool]:
+    """How near `event` is to a day, nearest first: its distance to the day's start (an `in`), end (an `out`) or
+    the nearer of the two (a punch), then whether it falls outside the day's hours (their start and end
+    included), which decides between two days it is as near to (`assign_events`)."""
     if bounds is None:
-        return timedelta.max
+        return timedelta.max, True
+    outside = not bounds[0] <= event.at <= bounds[1]
     if event.kind is None:  # a punch: the nearer of the day's start and end
-        return min(abs(event.at - bounds[0]), abs(event.at - bounds[1]))
+        return min(abs(event.at - bounds[0]), abs(event.at - bounds[1])), outside
     anchor = bounds[0] if event.kind == "in" else bounds[1]
-    return abs(event.at - anchor)
+    return abs(event.at - anchor), outside
 
 
 def status_code(tl: str | None, psw: str | None) -> str:

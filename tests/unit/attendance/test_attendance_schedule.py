@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -152,15 +153,15 @@ def test_ramadan_starts_a_seven_day_unit_s_sunday_at_08_00_too() -> None:
     assert plan_day(ramadan_sunday, RAMADAN, EmployeePlan(), RULES).hours is None
 
 
+def _unit_on(hours: str) -> EmployeePlan:
+    """A unit whose week (Monday-Friday) is `hours` ("HH:MM-HH:MM"), saved long before Ramadan."""
+    week = WeekSchedule.of(WorkHours.parse(*hours.split("-")))
+    return EmployeePlan(unit_versions=(ScheduleVersion(date(2026, 1, 1), datetime(2025, 12, 1, tzinfo=UTC), week),))
+
+
 def test_ramadan_cuts_a_unit_s_own_hours_and_never_lengthens_or_moves_them() -> None:
     # GIVEN a school on 07:00-13:00, a unit on a weekly 21:00-07:00 night shift, an afternoon school 16:00-21:00
-    saved = datetime(2025, 12, 1, tzinfo=UTC)
-
-    def unit(day: WorkHours) -> EmployeePlan:
-        return EmployeePlan(unit_versions=(ScheduleVersion(date(2026, 1, 1), saved, WeekSchedule.of(day)),))
-
-    hours = ("07:00-13:00", "21:00-07:00", "16:00-21:00")
-    school, night, afternoon = (unit(WorkHours.parse(*h.split("-"))) for h in hours)
+    school, night, afternoon = (_unit_on(hours) for hours in ("07:00-13:00", "21:00-07:00", "16:00-21:00"))
     # WHEN a Ramadan Monday is planned, THEN the school starts at 08:00 and still ends at 13:00 (not 15:00)
     assert plan_day(RAMADAN_MONDAY, RAMADAN, school, RULES).hours == WorkHours(time(8, 0), time(13, 0))
     # AND the night shift and the afternoon school, which the Ramadan hours do not cover, keep their own hours
@@ -169,6 +170,35 @@ def test_ramadan_cuts_a_unit_s_own_hours_and_never_lengthens_or_moves_them() -> 
     # AND a teacher who keeps school hours in Ramadan is on time and leaves on time
     teacher = attend(RAMADAN_MONDAY, "07:00", "13:00", calendar=RAMADAN, employee=school)
     assert (teacher.status, teacher.deduction_percent) == ("H", 0)
+
+
+def test_ramadan_keeps_an_afternoon_schedule_s_own_hours_and_its_end_is_no_early_departure() -> None:
+    # GIVEN an afternoon school 12:30-17:30, a 14:00-21:00 shift and an office on 07:30-16:00 (Friday too)
+    school, shift, office = (_unit_on(hours) for hours in ("12:30-17:30", "14:00-21:00", "07:30-16:00"))
+    for day in (RAMADAN_MONDAY, RAMADAN_FRIDAY):
+        # WHEN a Ramadan day is planned, THEN the ones that begin in the afternoon keep their hours, not a stub
+        # cut at 15:00, and the office is cut to the Ramadan hours as before
+        assert plan_day(day, RAMADAN, school, RULES).hours == WorkHours(time(12, 30), time(17, 30)), day
+        assert plan_day(day, RAMADAN, shift, RULES).hours == WorkHours(time(14, 0), time(21, 0)), day
+        office_day = plan_day(day, RAMADAN, office, RULES)
+        ends = time(15, 30) if day == RAMADAN_FRIDAY else time(15, 0)
+        assert (office_day.hours, office_day.source) == (WorkHours(time(8, 0), ends), "ramadan"), day
+        # AND keeping one's own hours is on time, with no early departure (a 21:00 check-out counts)
+        for employee, (arrives, leaves) in ((school, ("12:30", "17:30")), (shift, ("14:00", "21:00"))):
+            kept = attend(day, arrives, leaves, calendar=RAMADAN, employee=employee)
+            assert (kept.status, kept.deduction_percent) == ("H", Decimal(0)), (day, arrives)
+
+
+def test_a_ramadan_cut_never_closes_the_check_out_before_the_unit_s_own_end() -> None:
+    # GIVEN a unit on 07:30-19:00, which Ramadan cuts to 08:00-15:00
+    unit = _unit_on("07:30-19:00")
+    planned = plan_day(RAMADAN_MONDAY, RAMADAN, unit, RULES)
+    assert (planned.hours, planned.source) == (WorkHours(time(8, 0), time(15, 0)), "ramadan")
+    # WHEN its employee keeps the unit's own hours and checks out at 19:00 (after the regency's 18:00)
+    stayed = attend(RAMADAN_MONDAY, "07:55", "19:00", calendar=RAMADAN, employee=unit)
+    # THEN the check-out counts: the window closes after the unit's own end plus its margin, not at 18:00
+    assert (stayed.status, stayed.deduction_percent) == ("H", Decimal(0))
+    assert planned.window(RULES)[1] == local(RAMADAN_MONDAY, "21:00")
 
 
 def test_a_day_two_stored_leaves_cover_is_the_same_whichever_is_read_first() -> None:
@@ -220,6 +250,27 @@ def test_fingerprint_punches_of_a_night_shift_are_typed_within_the_shift() -> No
     ]
     app = [e for night in nights for e in (ev("in", night, "20:55"), ev("out", night + timedelta(days=1), "07:05"))]
     assert [s.status for s in classify_period(plans, app, RULES)] == [s.status for s in judged]
+
+
+def test_punches_at_a_back_to_back_handover_end_the_night_and_start_the_next_shift() -> None:
+    # GIVEN a nurse rostered 21:00-07:00 on Monday and 07:00-14:00 on Tuesday: Monday ends as Tuesday starts
+    tuesday = MONDAY + timedelta(days=1)
+    nurse = EmployeePlan(shifts={MONDAY: NIGHT, tuesday: WorkHours(time(7, 0), time(14, 0))})
+    plans = [plan_day(day, RegencyCalendar(), nurse, RULES) for day in (MONDAY, tuesday)]
+
+    def shifts(handover: tuple[str, ...]) -> list[tuple[str, datetime | None, datetime | None]]:
+        punches = [punch(MONDAY, "20:55"), *(punch(tuesday, clock) for clock in handover), punch(tuesday, "14:05")]
+        return [(s.status, s.check_in, s.check_out) for s in classify_period(plans, punches, RULES)]
+
+    # WHEN the machine holds her punches at 06:55 and 07:05, as near to the night's end as to the day's start
+    # THEN 06:55 ends the night (5 minutes early) and 07:05 starts the day (5 minutes late), not both the night
+    assert shifts(("06:55", "07:05")) == [
+        ("PSW1", local(MONDAY, "20:55"), local(tuesday, "06:55")),
+        ("TL1", local(tuesday, "07:05"), local(tuesday, "14:05")),
+    ]
+    # AND a punch at 07:00 itself ends the night, and a press repeated across 07:00 is one of each
+    assert shifts(("07:00", "07:05"))[0] == ("H", local(MONDAY, "20:55"), local(tuesday, "07:00"))
+    assert [s[0] for s in shifts(("06:58", "07:01"))] == ["PSW1", "TL1"]
 
 
 def test_a_lone_punch_is_the_check_in_or_the_check_out_it_is_nearer_to() -> None:

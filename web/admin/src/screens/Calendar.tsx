@@ -395,7 +395,8 @@ function RamadanForm() {
         Jumat 08.00–15.30), baik yang berasal dari jadwal unit maupun jadwal khusus pegawai: masuk tidak lebih awal dan pulang tidak lebih lambat dari
         jam Ramadan, tidak pernah diperpanjang. Contoh: Senin–Jumat 07.00–14.00 menjadi 08.00–14.00; sekolah Senin–Sabtu 07.00–13.00 menjadi
         08.00–13.00, Sabtu juga (Minggu pula bagi unit yang bekerja hari Minggu). Tidak ada hari kerja yang ditambah atau dihapus: hari libur tetap libur, jam yang melewati tengah malam atau di luar jam
-        Ramadan tetap, dan jadwal sif per tanggal tidak berubah.
+        Ramadan tetap, jadwal yang mulai sesudah pertengahan jam Ramadan (sekolah siang 12.30–17.30, sif 14.00–21.00) tetap pada jamnya, dan jadwal sif
+        per tanggal tidak berubah.
       </p>
       <p class="hint">
         Tanggal mulai harus pada tahun yang dipilih; tanggal selesai paling lambat 31 hari setelah tanggal mulai. Menyimpan lagi untuk tahun yang sama
