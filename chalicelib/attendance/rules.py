@@ -120,14 +120,8 @@ class RuleTable:
         minimums = [step.min_days for step in self.discipline_steps]
         if minimums != sorted(set(minimums)) or any(days <= 0 for days in minimums):
             raise RuleTableError("Tingkat disiplin harus naik", {"field": "discipline_steps"})
-        if self.late_early_minutes_per_tk_day <= 0 or self.late_grace_minutes < 0:
-            raise RuleTableError("Nilai menit tidak valid", {"field": "late_early_minutes_per_tk_day"})
-        if self.late_make_up_minutes < 0:
-            raise RuleTableError("Nilai menit tidak valid", {"field": "late_make_up_minutes"})
-        if self.daily_cap_percent is not None and self.daily_cap_percent < 0:
-            raise RuleTableError("Batas potongan harian tidak boleh negatif", {"field": "daily_cap_percent"})
-        if self.corrections_per_month is not None and self.corrections_per_month < 0:
-            raise RuleTableError("Batas koreksi tidak boleh negatif", {"field": "corrections_per_month"})
+        _check_counts(self)
+        _check_percents(self)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -262,10 +256,43 @@ def _check_bands(name: str, bands: tuple[Band, ...]) -> None:
         and len(closed) == len(bounds) - 1
         and closed == sorted(set(closed))
         and all(bound > 0 for bound in closed)
-        and all(band.deduction_percent >= 0 for band in bands)
+        and all(_is_percent(band.deduction_percent) for band in bands)
     )
     if not ok:
         raise RuleTableError("Pita menit tidak valid (harus naik, terakhir tanpa batas)", {"field": name})
+
+
+# The least each whole-number field may be, as its meaning allows (docs/deployment.md); None, where a field takes
+# it, is no cap. 0 TK days in a row would put every employee at the last step (dismissal), every month.
+_LEAST: dict[str, int] = {
+    "late_grace_minutes": 0,
+    "opens_minutes_before_start": 0,
+    "closes_minutes_after_end": 0,
+    "discipline_consecutive_tk_days": 1,
+    "late_early_minutes_per_tk_day": 1,
+    "late_make_up_minutes": 0,
+    "corrections_per_month": 0,
+}
+# Fields that are a percent of the month's TPP (None: no cap); a band's deduction is one too.
+_PERCENTS = ("tk_deduction_percent", "monthly_cap_percent", "daily_cap_percent")
+
+
+def _check_counts(table: RuleTable) -> None:
+    for name, least in _LEAST.items():
+        value = getattr(table, name)
+        if value is not None and value < least:
+            raise RuleTableError(f"{name} must be at least {least}, not {value}", {"field": name})
+
+
+def _check_percents(table: RuleTable) -> None:
+    for name in _PERCENTS:
+        value = getattr(table, name)
+        if value is not None and not _is_percent(value):
+            raise RuleTableError(f"{name} must be a percent from 0 to 100, not {value}", {"field": name})
+
+
+def _is_percent(value: Decimal) -> bool:
+    return value.is_finite() and 0 <= value <= 100
 
 
 def _decimal(raw: object) -> Decimal:

@@ -244,12 +244,50 @@ def test_every_rule_table_field_is_documented_for_those_who_deploy() -> None:
         {"daily_cap_percent": "-1"},
         {"daily_cap_percent": "banyak"},
         {"corrections_per_month": "2"},
+        {"discipline_consecutive_tk_days": 0},
+        {"tk_deduction_percent": "-5"},
+        {"tk_deduction_percent": "NaN"},
+        {"monthly_cap_percent": -1},
+        {"monthly_cap_percent": "150"},
+        {"daily_cap_percent": "Infinity"},
+        {"opens_minutes_before_start": -30},
+        {"closes_minutes_after_end": -1},
+        {"late_early_minutes_per_tk_day": 0},
+        {
+            "late_bands": [
+                {"up_to_minutes": 30, "deduction_percent": "-0.5"},
+                {"up_to_minutes": None, "deduction_percent": 1},
+            ]
+        },
     ],
 )
 def test_bad_rule_table_is_rejected(document: dict[str, object]) -> None:
     with pytest.raises(RuleTableError) as caught:
         RuleTable.from_dict(document)
     assert caught.value.code == "VALIDATION_ERROR" and caught.value.details
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ({"discipline_consecutive_tk_days": 0}, "discipline_consecutive_tk_days must be at least 1, not 0"),
+        ({"late_grace_minutes": -1}, "late_grace_minutes must be at least 0, not -1"),
+        ({"tk_deduction_percent": "-5"}, "tk_deduction_percent must be a percent from 0 to 100, not -5"),
+        ({"monthly_cap_percent": "-1"}, "monthly_cap_percent must be a percent from 0 to 100, not -1"),
+    ],
+)
+def test_a_rule_table_that_would_dismiss_everyone_or_add_pay_stops_naming_its_field(
+    document: dict[str, object], message: str
+) -> None:
+    # GIVEN a rule table where 0 TK days in a row reach dismissal (every employee's row of the signed recap would
+    # read "Pemberhentian ..."), or a negative percent (a TK day adding pay, a month's cap below nothing)
+    # WHEN it is loaded at the stage's start, THEN it is refused with what is wrong, in the field it is wrong in
+    with pytest.raises(RuleTableError) as caught:
+        RuleTable.from_dict(document)
+    assert (caught.value.message, caught.value.details) == (message, {"field": next(iter(document))})
+    # AND the least values that make sense still load
+    least = RuleTable.from_dict({"discipline_consecutive_tk_days": 1, "tk_deduction_percent": 0})
+    assert (least.discipline_step(0), least.tk_deduction_percent) == (None, Decimal(0))
 
 
 def test_monitor_counts_at_eight_and_after_hours() -> None:
