@@ -47,7 +47,8 @@ class MultipleFacesError(FaceError, code="MULTIPLE_FACES"):
 # What to do about each problem of chalicelib.face.quality (dim light is the usual one at a rural school).
 QUALITY_ADVICE = {
     "too_dark": "Foto terlalu gelap: hadapkan wajah ke arah cahaya atau pindah ke tempat yang lebih terang.",
-    "too_bright": "Foto terlalu terang: hindari cahaya matahari langsung atau lampu di belakang kepala.",
+    "too_bright": "Foto terlalu terang: hindari cahaya matahari atau lampu yang langsung menyorot wajah, misalnya"
+    " dengan pindah ke tempat teduh.",
     "blurred": "Foto buram: tahan ponsel tetap diam dan bersihkan lensa kamera.",
     "face_too_small": "Wajah terlalu kecil: dekatkan ponsel ke wajah.",
     "head_turned": "Wajah tidak menghadap kamera: lihat lurus ke kamera.",

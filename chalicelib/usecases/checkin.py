@@ -657,15 +657,29 @@ def _record_refusal(attempt: Attempt, refusal: Exception, settings: Settings) ->
     code = str(getattr(refusal, "code", "FACE_MISMATCH"))
     message = getattr(refusal, "message", None)  # None: the code's one text (chalicelib.messages)
     said = message_for(code, message if isinstance(message, str) else None)
+    details = _details(refusal)
     body = CheckinRefusal(
-        error=RefusalError(code=code, message=said, details=_details(refusal)), event_id=attempt.event_id
+        error=RefusalError(code=code, message=said, details=_answered(code, details)), event_id=attempt.event_id
     )
     answer = Answer(422, body)
     if not _attempt_kept(attempt, settings):
         return _answer_unrecorded(attempt, answer, code)
     photo = _evidence_photo(attempt, settings)
-    event = _event(attempt, "refused", photo, body, [code])
+    kept = body.model_copy(update={"error": body.error.model_copy(update={"details": details})})
+    event = _event(attempt, "refused", photo, kept, [code])
     return _write_or_lose_challenge(attempt, event, False, answer, settings)
+
+
+# The details a refusal tells the phone, for the codes whose details measure how near the try came: a caller
+# stepping an altered copy of an old photo, or a tilted print through the head-turn check, would learn how far each
+# measure is from its limit (decision 349 keeps the face score from the answer for the same reason). The event
+# keeps them all, for the admins' list of refused attempts.
+_ANSWERED_DETAILS = {"REPLAYED_PHOTO": frozenset({"reason"}), "LIVENESS_FAILED": frozenset({"reason", "frame"})}
+
+
+def _answered(code: str, details: dict[str, str | int | float | bool]) -> dict[str, str | int | float | bool]:
+    told = _ANSWERED_DETAILS.get(code)
+    return details if told is None else {k: v for k, v in details.items() if k in told}
 
 
 def _answer_unrecorded(attempt: Attempt, answer: Answer, code: str) -> Answer:

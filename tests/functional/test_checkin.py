@@ -194,6 +194,7 @@ def test_face_refusals(employee: Employee) -> None:
     assert impostor.status == 422 and impostor.body["error"]["code"] == "FACE_MISMATCH"
     replay = employee.check_in(selfie("deepface/img1.jpg", long_side=500, quality=60))
     assert replay.status == 422 and replay.body["error"]["code"] == "REPLAYED_PHOTO"
+    assert set(replay.body["error"]["details"]) == {"reason"}, replay.body  # not how near the copy came
     blank = io.BytesIO()
     gradient = np.tile(np.linspace(0, 255, 640, dtype=np.uint8), (480, 1))
     Image.fromarray(np.stack([gradient] * 3, axis=-1)).save(blank, "JPEG")

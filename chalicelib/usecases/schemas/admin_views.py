@@ -57,8 +57,9 @@ class AttemptsQuery(Query):
 class Attempt(ReviewItem):
     code: str = Field(description="The refusal code the check-in was answered with (422).")
     details: dict[str, str | int | float | bool] = Field(
-        description="The refusal's `details` as the phone was told them (OUTSIDE_ZONE: `zones`, and `nearest_zone`"
-        " with `distance_m` to its edge; IMPOSSIBLE_TRAVEL: `distance_m`, `elapsed_s`, `speed_kmh`; ...)."
+        description="The refusal's `details` (OUTSIDE_ZONE: `zones`, and `nearest_zone` with `distance_m` to its"
+        " edge; IMPOSSIBLE_TRAVEL: `distance_m`, `elapsed_s`, `speed_kmh`; ...), as the phone was told them but for"
+        " REPLAYED_PHOTO and LIVENESS_FAILED, whose measures the phone is not told (only `reason`, and `frame`)."
     )
 
 

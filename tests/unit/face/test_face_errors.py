@@ -45,6 +45,13 @@ def test_low_quality_says_what_to_change_for_each_problem() -> None:
     assert set(errors.QUALITY_ADVICE) == {"face_too_small", "too_dark", "too_bright", "blurred", "head_turned"}
 
 
+def test_a_face_too_bright_is_told_to_step_out_of_the_light_falling_on_it() -> None:
+    # GIVEN a face washed out by the sun or a lamp shining on it (a lamp behind the head darkens it instead)
+    advice = str(errors.LowQualityError(("too_bright",)))
+    # THEN the advice names the light on the face, not a light behind the head (the too-dark case)
+    assert "menyorot wajah" in advice and "belakang kepala" not in advice
+
+
 def test_low_quality_without_a_known_problem_leaves_the_words_to_its_code() -> None:
     assert errors.LowQualityError(()).message is None
     assert errors.LowQualityError(("something_new",)).message is None
