@@ -7,8 +7,9 @@ burns the upstream's quota). Secrets and tokens are never logged or put into err
 
 Paging: `?{page_param}={n}&{size_param}={page_size}` from `first_page` on, with the total announced at
 `total_key`; all names come from the mapping's `ListingShape`. A listing that ends short of the announced
-total, whose later page fails, or whose pages announce different totals, is returned marked incomplete (the
-sync guard decides); a first page that fails raises SimpegUnavailableError.
+total, holds more than it (the total is wrong), whose later page fails, or whose pages announce different totals,
+is returned marked incomplete (the sync guard decides); a first page that fails raises SimpegUnavailableError.
+Paging goes on past the announced total while pages come back full.
 """
 
 from __future__ import annotations
@@ -138,16 +139,20 @@ class SimpegClient:
             total = page_total if page_total is not None else total
             if self._is_last_page(index, page_items, total):
                 break
-        complete = total is None or len(items) >= total
-        problem = None if complete else f"hanya {len(items)} dari {total} pegawai diterima"
-        return Listing(tuple(items), total, complete=complete, problem=problem)
+        problem = _shortfall(len(items), total)
+        return Listing(tuple(items), total, complete=problem is None, problem=problem)
 
     def _is_last_page(self, index: int, page_items: list[Mapping[str, object]], total: int | None) -> bool:
+        """Whether the listing ends with this page. Before the last page the total implies, a short page does not
+        end it (a truncated page: `_shortfall` says so). From there on only a short or empty page does: a total
+        that is stale-low (1000 announced, 1005 listed) ends on a full page, and the employees of the page after it
+        were deactivated as absent (below the deactivation share, with no word). A true total that fills its last
+        page costs one empty page more."""
         page_size = self._config.mapping.listing.page_size
         if not page_items:
             return True
-        if total is not None:
-            return index + 1 >= math.ceil(total / page_size)
+        if total is not None and index + 1 < math.ceil(total / page_size):
+            return False
         return len(page_items) < page_size
 
     def _fetch_page(self, page: int) -> tuple[list[Mapping[str, object]], int | None]:
@@ -283,6 +288,19 @@ def _total_changed(first: int, later: int) -> str:
     offsets, and the first row of the next page was never listed. Below the deactivation share, both went
     through with no word."""
     return f"SIMPEG mengubah jumlah pegawai di tengah pembacaan ({first}, lalu {later}): daftar pegawai tidak utuh"
+
+
+def _shortfall(received: int, total: int | None) -> str | None:
+    """Why a listing read to its end is not whole, or None: fewer employees than announced (a page cut short or
+    failing), or more (SIMPEG's total is wrong, so it cannot tell whether anyone is missing)."""
+    if total is None or received == total:
+        return None
+    if received < total:
+        return f"hanya {received} dari {total} pegawai diterima"
+    return (
+        f"jumlah total dari SIMPEG salah: diumumkan {total} pegawai, tetapi {received} diterima; "
+        "daftar pegawai tidak dapat dipastikan utuh"
+    )
 
 
 def _json_body(response: urllib3.BaseHTTPResponse) -> Mapping[str, object]:

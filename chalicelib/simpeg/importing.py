@@ -2,9 +2,9 @@
 
 Admins export from their SIMPEG or from Excel, so the CSV reader copes with what Excel writes: a UTF-8
 byte-order mark, `;` as separator (Indonesian locale), NIPs written with spaces or as ="..." text. Each line is
-read on its own, so a quote an export left open spoils only its row. A NIP that Excel turned into a number in
-scientific notation (1.98501E+17) has lost digits for good: that row is refused with a message telling how to
-re-export, never guessed.
+read on its own, so a quote an export left open spoils only its row. A NIP that Excel turned into a number, written
+in scientific notation (1.98501E+17) or with its last digits as zeros (198501012010011000), has lost digits for good:
+that row is refused with a message telling how to re-export, never guessed.
 
 Row numbers: for JSON the 1-based position in `employees`; for CSV the spreadsheet row (header = row 1).
 """
@@ -19,7 +19,14 @@ from dataclasses import dataclass, field
 from chalicelib.domain.files import csv_cells
 from chalicelib.simpeg.errors import SimpegValidationError
 from chalicelib.simpeg.models import EmployeeRecord
-from chalicelib.simpeg.validation import BatchBuilder, Problem, RecordBatch, clean_nip, clean_text
+from chalicelib.simpeg.validation import (
+    BatchBuilder,
+    Problem,
+    RecordBatch,
+    clean_nip,
+    clean_text,
+    padded_nip_problem,
+)
 
 COLUMNS = ("nip", "nama", "unor_id", "unor_nama", "jabatan", "status")
 OPTIONAL_COLUMNS = ("gelar_depan", "gelar_belakang")
@@ -91,9 +98,22 @@ def parse_import_csv(data: bytes | str, *, full: bool = False) -> ImportRequest:
         if cells is not None and not any(c.strip() for c in cells):
             continue  # blank spreadsheet row: nothing to import, row numbers stay aligned
         _check_size(row - 1)
-        values = _UNREADABLE if cells is None else _row_values(header, cells)
-        _add_row(builder, row, values, inactive, _first_nip(header, cells))
+        values, named = _csv_row(header, cells)
+        _add_row(builder, row, values, inactive, named)
     return ImportRequest(builder.build(), full, _most_common(inactive))
+
+
+def _csv_row(header: list[str], cells: list[str] | None) -> tuple[Mapping[str, object] | Problem, str | None]:
+    """The row's cells by column (or its problem), and the NIP a problem names. A NIP Excel cut to 15 digits
+    (`padded_nip_problem`) names nobody: the real employee is then not in the file, and a full import is held
+    (`sync.plan_import`) instead of deactivating them."""
+    if cells is None:
+        return _UNREADABLE, None
+    nip = _first_nip(header, cells)
+    padded = padded_nip_problem(nip) if nip is not None else None
+    if padded is not None:
+        return padded, None
+    return _row_values(header, cells), nip
 
 
 _UNREADABLE = Problem("INVALID_RECORD", "Baris CSV tidak dapat dibaca (sel terlalu panjang).")
@@ -113,11 +133,11 @@ def _row_values(header: list[str], cells: list[str]) -> dict[str, str] | Problem
     return dict(zip(header, cells, strict=False))
 
 
-def _first_nip(header: list[str], cells: list[str] | None) -> str | None:
+def _first_nip(header: list[str], cells: list[str]) -> str | None:
     """The row's NIP, named with its problem (a full import then keeps that employee as they are), or None. The
     header holds `nip` (`_check_header`)."""
     column = header.index("nip")
-    if cells is None or column >= len(cells):
+    if column >= len(cells):
         return None
     return clean_nip(clean_text(cells[column]))
 

@@ -128,10 +128,17 @@ def _whole(listing: Listing, batch: RecordBatch) -> tuple[bool, str | None]:
     repeated = len({error.nip for error in batch.errors if error.code == "DUPLICATE_NIP"})
     if repeated:
         return False, f"SIMPEG mengirim {repeated} NIP lebih dari sekali: daftar pegawai tidak utuh (halaman terulang?)"
-    nameless = sum(1 for error in batch.errors if error.nip is None or nip_problem(error.nip) is not None)
+    nameless = _nameless(batch)
     if nameless:
         return False, f"SIMPEG mengirim {nameless} data pegawai tanpa NIP yang terbaca: daftar pegawai tidak utuh."
     return True, listing.problem
+
+
+def _nameless(batch: RecordBatch) -> int:
+    """Refused rows that name no employee (no NIP, or one that is no plausible NIP: `1,98501E+17`, a digit short, a
+    float). In a full run the employee behind each reads as absent and would be deactivated, so the listing or
+    file is not whole; a row refused under a plausible NIP keeps its employee (`RecordBatch.refused_nips`)."""
+    return sum(1 for error in batch.errors if error.nip is None or nip_problem(error.nip) is not None)
 
 
 @dataclass(frozen=True)
@@ -170,6 +177,10 @@ def plan_import(
     - a full import without one valid row: SimpegValidationError (it would deactivate everyone);
     - `confirm_deactivations` other than the exact number of employees the import deactivates:
       SimpegConflictError with that number in `details["deactivated"]`.
+
+    A full import with a row that names no employee (`_nameless`: `1,98501E+17`, a digit short, a float) is held as
+    INCOMPLETE_LISTING, as the nightly sync is (decision 499): the employee behind that row reads as absent, and was
+    deactivated below the deactivation share with no word.
     """
     if request.full and not request.batch.records:
         raise SimpegValidationError(
@@ -177,7 +188,10 @@ def plan_import(
             {"employees": "a full import needs at least one valid row", "errors": len(request.batch.errors)},
         )
     confirm = None if confirm_deactivations is None else Confirmation(confirm_deactivations, None)
-    plan = _plan(request.batch, stores, full=request.full, complete=True, config=config, clock=clock, confirm=confirm)
+    complete = not (request.full and _nameless(request.batch))
+    plan = _plan(
+        request.batch, stores, full=request.full, complete=complete, config=config, clock=clock, confirm=confirm
+    )
     if confirm_deactivations is not None and confirm_deactivations != plan.counts.deactivated:
         raise SimpegConflictError(
             f"Impor ini akan menonaktifkan {plan.counts.deactivated} pegawai, bukan {confirm_deactivations}; "

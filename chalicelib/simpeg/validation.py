@@ -35,17 +35,34 @@ class Problem:
     message: str
 
 
+# What to do when Excel kept a NIP column as numbers (it keeps 15 significant digits).
+_AS_TEXT = "format kolom NIP sebagai Teks di Excel lalu ekspor ulang."
+
+
 def nip_problem(nip: str) -> Problem | None:
     """The reason `nip` is not a plausible NIP, or None when it is."""
     if SCIENTIFIC_PATTERN.match(nip):
         return Problem(
-            "NIP_SCIENTIFIC_NOTATION",
-            f"NIP '{nip}' tertulis dalam notasi ilmiah sehingga digitnya hilang; format kolom NIP "
-            "sebagai Teks di Excel lalu ekspor ulang.",
+            "NIP_SCIENTIFIC_NOTATION", f"NIP '{nip}' tertulis dalam notasi ilmiah sehingga digitnya hilang; {_AS_TEXT}"
         )
     if not NIP_PATTERN.match(nip):
         return Problem("INVALID_NIP", f"NIP '{nip}' harus terdiri dari 18 digit angka.")
     return _embedded_problem(nip)
+
+
+def padded_nip_problem(nip: str) -> Problem | None:
+    """The reason `nip` is a NIP Excel wrote from a Number cell, or None. Excel keeps 15 significant digits and saves
+    198501012010011006 as 198501012010011000: still a plausible NIP, of nobody (no NIP's serial, digits 16-18, is
+    000; decision 85), so an import would create that employee and a full one deactivate the real one. Checked on
+    a CSV (`importing.parse_import_csv`), which the console sends as Excel wrote it; the console refuses such a number
+    cell of a workbook itself, and SIMPEG's listing sends NIPs as text (a number is refused, `mapping.raw_nip`)."""
+    if NIP_PATTERN.match(nip) and nip.endswith("000"):
+        return Problem(
+            "NIP_SCIENTIFIC_NOTATION",
+            f"NIP '{nip}' berakhiran 000: Excel menyimpannya sebagai angka sehingga hanya 15 digit pertama yang "
+            f"tersisa (nomor urut NIP tidak pernah 000); {_AS_TEXT}",
+        )
+    return None
 
 
 def _embedded_problem(nip: str) -> Problem | None:

@@ -182,11 +182,36 @@ def test_a_worker_that_finishes_within_the_wait_answers_the_result(
     api: Api, admin: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     slow_imports(monkeypatch, "25")
-    bad = {"nip": "123", "nama": "X", "unor_id": "U1", "unor_nama": "Unit U1", "status": "aktif"}
+    # a row refused under its NIP: one naming no employee would hold the full import (the next test)
+    bad = {"nip": employee(42)["nip"], "nama": "", "unor_id": "U1", "unor_nama": "Unit U1", "status": "aktif"}
     answer = imported(api, admin, {"employees": [*STAFF[:39], employee(41), bad], "full": True})
     assert answer["status"] == "succeeded"
     assert (answer["created"], answer["deactivated"], answer["unchanged"]) == (1, 1, 39)
     assert [e["row"] for e in answer["errors"]] == [41]
+
+
+def test_a_full_csv_import_with_a_nip_excel_wrote_as_a_number_is_held_and_changes_nothing(api: Api, admin: str) -> None:
+    # GIVEN the 40 employees' full export, Excel having written the last one's NIP as 1,98501E+17 (1 of 40: under
+    # the deactivation share)
+    before = state(api, admin)
+    csv = "nip;nama;unor_id;unor_nama;jabatan;status\n" + "".join(
+        f"{'1,98501E+17' if e is STAFF[-1] else e['nip']};{e['nama']};U1;Unit U1;Guru;aktif\n" for e in STAFF
+    )
+    # WHEN it is imported in full
+    path = "/v1/admin/simpeg/import?full=true"
+    held = api.call("POST", path, raw=csv.encode(), content_type="text/csv", token=admin)
+    # THEN the employee behind that row is not deactivated as absent: the import waits for a confirmation
+    assert held.status == 200, held.body
+    assert (held.body["status"], held.body["blocked_by"], held.body["deactivated"]) == (
+        "needs_confirmation",
+        ["INCOMPLETE_LISTING"],
+        1,
+    )
+    assert [(e["row"], e["code"]) for e in held.body["errors"]] == [(41, "NIP_SCIENTIFIC_NOTATION")]
+    # AND a confirmation of another number is 409 with the number, and nothing changes
+    wrong = api.call("POST", path + "&confirm_deactivations=0", raw=csv.encode(), content_type="text/csv", token=admin)
+    assert wrong.status == 409 and wrong.body["error"]["details"]["deactivated"] == 1, wrong.body
+    assert state(api, admin)[0] == before[0]
 
 
 def test_the_deployed_worker_resumes_a_run_from_its_record(

@@ -6,13 +6,21 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import urllib3
 
 from chalicelib.simpeg.client import ApiKeyAuth, ClientConfig, OAuth2ClientCredentials, SimpegClient
 from chalicelib.simpeg.mapping import FieldMapping, default_mapping
-from tools.simpeg_sim import DEFAULT_API_KEY, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, start_in_thread, stop
+from tools.simpeg_sim import (
+    DEFAULT_API_KEY,
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    LIST_PATH,
+    start_in_thread,
+    stop,
+)
 
 SIM_SIZE = 120
 PAGE_SIZE = 25
@@ -53,6 +61,29 @@ def mapping() -> FieldMapping:
     return replace(shipped, listing=replace(shipped.listing, page_size=PAGE_SIZE))
 
 
+class StaleTotal(urllib3.PoolManager):
+    """The simulator seen through a SIMPEG whose `meta.total` is a cached count: every listing page announces
+    `total`, whatever the simulator lists."""
+
+    def __init__(self, total: int) -> None:
+        super().__init__()
+        self.total = total
+
+    # PoolManager.urlopen's own signature, which urllib3 declares with the same ignore
+    def urlopen(self, method: str, url: str, redirect: bool = True, **kw: Any) -> urllib3.BaseHTTPResponse:  # type: ignore[override]
+        response = super().urlopen(method, url, redirect=redirect, **kw)
+        if urlsplit(url).path != LIST_PATH or response.status != 200:
+            return response
+        body = json.loads(response.data)
+        body["meta"]["total"] = self.total
+        return urllib3.HTTPResponse(json.dumps(body).encode(), {"Content-Type": "application/json"}, status=200)
+
+
+def pages_of(mapping: FieldMapping, size: int) -> FieldMapping:
+    """`mapping` listing `size` employees a page."""
+    return replace(mapping, listing=replace(mapping.listing, page_size=size))
+
+
 class Sleeps(list[float]):
     """Records the waits the client asked for instead of waiting (the behaviour under test is the wait)."""
 
@@ -70,12 +101,14 @@ ClientFactory = Callable[..., SimpegClient]
 
 @pytest.fixture
 def make_client(sim: Sim, mapping: FieldMapping, sleeps: Sleeps) -> ClientFactory:
-    """Build a client for the simulator: `auth="key"|"oauth"` plus ClientConfig overrides."""
+    """Build a client for the simulator: `auth="key"|"oauth"` plus ClientConfig overrides, and `pool` to read it
+    through (`StaleTotal`)."""
 
     def build(
         auth: str | ApiKeyAuth | OAuth2ClientCredentials = "key",
         *,
         clock: Callable[[], float] | None = None,
+        pool: urllib3.PoolManager | None = None,
         **overrides: Any,
     ) -> SimpegClient:
         chosen = auth
@@ -89,6 +122,8 @@ def make_client(sim: Sim, mapping: FieldMapping, sleeps: Sleeps) -> ClientFactor
         kwargs: dict[str, Any] = {"sleep": sleeps}
         if clock is not None:
             kwargs["clock"] = clock
+        if pool is not None:
+            kwargs["pool"] = pool
         return SimpegClient(replace(config, **overrides), **kwargs)
 
     return build

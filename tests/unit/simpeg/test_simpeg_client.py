@@ -10,7 +10,7 @@ from chalicelib.simpeg.client import ApiKeyAuth, ClientConfig, OAuth2ClientCrede
 from chalicelib.simpeg.errors import SimpegUnavailableError
 from chalicelib.simpeg.mapping import FieldMapping, map_listing
 
-from .conftest import PAGE_SIZE, SIM_SIZE, ClientFactory, Sim, Sleeps
+from .conftest import PAGE_SIZE, SIM_SIZE, ClientFactory, Sim, Sleeps, StaleTotal, pages_of
 
 
 def test_fetch_all_reads_every_page_with_api_key(sim: Sim, make_client: ClientFactory) -> None:
@@ -129,6 +129,30 @@ def test_failing_later_page_makes_the_listing_incomplete(sim: Sim, make_client: 
     sim.control("fault", kind="error", status=500, page=3, count=100)
     listing = make_client("key").fetch_all()
     assert not listing.complete and len(listing.items) == 2 * PAGE_SIZE
+
+
+def test_a_total_announced_too_low_is_paged_past_and_makes_the_listing_incomplete(
+    sim: Sim, make_client: ClientFactory, mapping: FieldMapping
+) -> None:
+    # GIVEN a SIMPEG announcing 116 employees (a stale count) while it lists 120, in pages of 29: the four pages
+    # the total implies come back full, and a fifth holds the other four
+    client = make_client("key", mapping=pages_of(mapping, 29), pool=StaleTotal(116))
+    # WHEN the client reads every page
+    listing = client.fetch_all()
+    # THEN it reads on to the short page, and does not take the listing for whole: SIMPEG's total is wrong
+    assert len({item["nipBaru"] for item in listing.items}) == SIM_SIZE and listing.announced_total == 116
+    assert not listing.complete and listing.problem is not None and "jumlah total dari SIMPEG salah" in listing.problem
+    assert sim.counter("list") == 5
+
+
+def test_a_true_total_that_fills_its_last_page_costs_one_empty_page(
+    sim: Sim, make_client: ClientFactory, mapping: FieldMapping
+) -> None:
+    # GIVEN 120 employees in pages of 24: the total's last page is full
+    listing = make_client("key", mapping=pages_of(mapping, 24)).fetch_all()
+    # THEN the page after it is asked for (it could hold more), comes back empty, and the listing is whole
+    assert listing.complete and listing.problem is None and len(listing.items) == SIM_SIZE
+    assert sim.counter("list") == SIM_SIZE // 24 + 1
 
 
 def test_failing_first_page_raises_unavailable(sim: Sim, make_client: ClientFactory) -> None:

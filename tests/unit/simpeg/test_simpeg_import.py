@@ -210,6 +210,24 @@ def test_csv_scientific_notation_nip_is_refused_with_row_number() -> None:
     assert "notasi ilmiah" in error.message and "Teks" in error.message
 
 
+def test_a_csv_nip_excel_cut_to_15_digits_is_refused_and_names_nobody() -> None:
+    # GIVEN a CSV Excel saved with the NIP column as Number: 198501012010011006 written as 198501012010011000
+    text = (
+        "nip;nama;unor_id;unor_nama;jabatan;status\n"
+        f"{NIP};Asep;u-1;SDN 1 Ngamprah;Guru;aktif\n"
+        "198501012010011000;Budi;u-1;SDN 1 Ngamprah;Guru;aktif\n"
+    )
+    # WHEN it is parsed for a full import
+    request = parse_import_csv(text, full=True)
+    # THEN the row is refused with the advice for Excel, not imported as an employee nobody is
+    assert [r.nip for r in request.batch.records] == [NIP]
+    (error,) = request.batch.errors
+    assert (error.row, error.code) == (3, "NIP_SCIENTIFIC_NOTATION")
+    assert "berakhiran 000" in error.message and "sebagai Teks" in error.message
+    # AND it names nobody (the digits are not the employee's): no refused NIP, so a full import is held
+    assert error.nip is None and request.batch.refused_nips == frozenset()
+
+
 def test_csv_missing_column_is_refused_naming_it() -> None:
     with pytest.raises(SimpegValidationError) as caught:
         parse_import_csv("nip;nama;unor_id;jabatan\n")

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from chalicelib.simpeg.errors import SimpegConflictError, SimpegNotFoundError
-from chalicelib.simpeg.importing import parse_import_csv
+from chalicelib.simpeg.importing import ImportRequest, parse_import_csv, parse_import_json
 from chalicelib.simpeg.mapping import FieldMapping
 from chalicelib.simpeg.memory import InMemoryEmployeeRepository, InMemoryRunLog
 from chalicelib.simpeg.models import Change, StoredEmployee, SyncRun, Trigger
 from chalicelib.simpeg.sync import Clock, Stores, SyncConfig, confirm_run, run_import, run_sync
 
-from .conftest import SIM_SIZE, ClientFactory, Sim
+from .conftest import SIM_SIZE, ClientFactory, Sim, StaleTotal, pages_of
 
 SCHEDULE = Trigger("schedule")
 
@@ -180,6 +180,26 @@ def test_a_later_page_answered_empty_with_a_total_of_zero_is_an_incomplete_listi
     assert all(e.active for e in employees(stores).values())
 
 
+def test_a_total_announced_too_low_holds_the_run_rather_than_deactivate_the_employees_past_it(
+    sim: Sim, make_client: ClientFactory, mapping: FieldMapping, stores: Stores, clock: Clock
+) -> None:
+    # GIVEN a synced store, and a SIMPEG whose `meta.total` is stale: 116 announced while 120 are listed, in pages
+    # of 29 (the total's four pages full, the last four employees on a fifth page)
+    sync(make_client, stores, clock)
+    client = make_client("key", mapping=pages_of(mapping, 29), pool=StaleTotal(116))
+    # WHEN the nightly sync runs
+    held = run_sync(client, stores, trigger=SCHEDULE, clock=clock)
+    # THEN the four past the total (3.3 %, under the deactivation share) are read, not deactivated, and the run
+    # waits for an admin, saying SIMPEG's total is wrong
+    assert held.status == "needs_confirmation" and "INCOMPLETE_LISTING" in held.blocked_by
+    assert (held.fetched, held.announced_total, held.counts.deactivated) == (SIM_SIZE, 116, 0)
+    assert held.message is not None and "jumlah total dari SIMPEG salah" in held.message
+    assert all(e.active for e in employees(stores).values())
+    # AND a confirmation applies the whole listing it reads again: nobody is deactivated
+    done = confirm_run(held.run_id, client, stores, actor="budi", clock=clock)
+    assert done.status == "succeeded" and all(e.active for e in employees(stores).values())
+
+
 def test_mass_deactivation_needs_confirmation_then_applies(sim: Sim, make_client: ClientFactory, stores: Stores,
                                                            clock: Clock) -> None:  # fmt: skip
     sync(make_client, stores, clock)
@@ -267,6 +287,48 @@ def test_import_applies_good_rows_and_guards_full_deactivation(sim: Sim, make_cl
     assert {u.unor_id: u.unor_nama for u in stores.employees.list_units()}["u-new"] == "SDN 9 Lembang"
     with pytest.raises(SimpegConflictError):
         confirm_run(held.run_id, make_client("key"), stores, actor="budi", clock=clock)
+
+
+STAFF = [f"198501012010011{i:03d}" for i in range(1, 31)]
+HEADER = "nip;nama;unor_id;unor_nama;jabatan;status\n"
+
+
+def staff_csv(last_nip: str, *, full: bool) -> ImportRequest:
+    """The 30 employees as a CSV, the last one's NIP written `last_nip`."""
+    rows = "".join(f"{nip};Pegawai {nip[-2:]};u-1;SDN 1;Guru;aktif\n" for nip in [*STAFF[:-1], last_nip])
+    return parse_import_csv(HEADER + rows, full=full)
+
+
+def staff_json_with_a_float_nip() -> ImportRequest:
+    rows: list[object] = [{"nip": nip, "nama": "P", "unor_id": "u-1", "unor_nama": "SDN 1", "status": "aktif"}
+                          for nip in STAFF]  # fmt: skip
+    rows[-1] = {"nip": 1.98501012010011e17, "nama": "P", "unor_id": "u-1", "unor_nama": "SDN 1", "status": "aktif"}
+    return parse_import_json({"employees": rows, "full": True})
+
+
+@pytest.mark.parametrize(
+    "export",
+    [
+        pytest.param(lambda: staff_csv("1,98501E+17", full=True), id="scientific"),
+        pytest.param(lambda: staff_csv(STAFF[-1][:-1], full=True), id="a-digit-short"),
+        pytest.param(lambda: staff_csv("198501012010011000", full=True), id="cut-to-15-digits"),
+        pytest.param(staff_json_with_a_float_nip, id="json-float"),
+    ],
+)
+def test_a_full_import_with_a_row_naming_no_employee_is_held_not_a_quiet_deactivation(
+    export: Callable[[], ImportRequest], stores: Stores, clock: Clock
+) -> None:
+    # GIVEN 30 employees, and their full export in which one row's NIP cannot be read (1 of 30: under the share)
+    run_import(staff_csv(STAFF[-1], full=False), stores, actor="budi", clock=clock)
+    # WHEN it is imported in full
+    held = run_import(export(), stores, actor="budi", clock=clock).run
+    # THEN the employee behind that row is not deactivated as absent from the file: the import waits for a
+    # confirmation of the exact number, as a nightly sync with such an item does (decision 499)
+    assert held.status == "needs_confirmation" and held.blocked_by == ("INCOMPLETE_LISTING",)
+    assert held.counts.deactivated == 1 and all(e.active for e in employees(stores).values())
+    with pytest.raises(SimpegConflictError) as caught:
+        run_import(export(), stores, actor="budi", clock=clock, confirm_deactivations=0)
+    assert caught.value.details["deactivated"] == 1 and all(e.active for e in employees(stores).values())
 
 
 def test_partial_import_never_deactivates_absent_employees(stores: Stores, clock: Clock) -> None:

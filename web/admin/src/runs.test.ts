@@ -111,7 +111,7 @@ describe("a run held back", () => {
       "Ditahan: 40 pegawai akan pindah ke unit yang belum punya zona kerja dan tidak bisa absen sampai zonanya ditetapkan di menu Zona.",
     );
     expect(heldNote(["TOO_MANY_DEACTIVATIONS", "INCOMPLETE_LISTING"], { deactivated: 7 })).toBe(
-      "Ditahan: 7 pegawai akan dinonaktifkan; daftar pegawai dari SIMPEG tidak utuh (terpotong, atau ada halaman yang terulang).",
+      "Ditahan: 7 pegawai akan dinonaktifkan; daftar pegawai tidak utuh (dari SIMPEG: terpotong, halaman terulang atau jumlah total yang salah; dari berkas: baris tanpa NIP yang terbaca).",
     );
     expect(heldNote(["UNITS_EMPTIED"], { emptied_units: 2 })).toBe(
       "Ditahan: 2 unit akan kehilangan semua pegawainya (dipindah atau dinonaktifkan); pastikan zona, jadwal dan tanggal peralihan unit tujuan sudah sesuai.",

@@ -211,7 +211,7 @@ export function heldNote(blocked: readonly unknown[] | undefined, counts: Record
   const n = (key: string): string => String(counts[key] ?? 0);
   const said: Record<string, string> = {
     EMPTY_LISTING: "daftar pegawai dari SIMPEG kosong",
-    INCOMPLETE_LISTING: "daftar pegawai dari SIMPEG tidak utuh (terpotong, atau ada halaman yang terulang)",
+    INCOMPLETE_LISTING: "daftar pegawai tidak utuh (dari SIMPEG: terpotong, halaman terulang atau jumlah total yang salah; dari berkas: baris tanpa NIP yang terbaca)",
     TOO_MANY_DEACTIVATIONS: `${n("deactivated")} pegawai akan dinonaktifkan`,
     MOVES_TO_UNITS_WITHOUT_ZONES: `${n("stranded")} pegawai akan pindah ke unit yang belum punya zona kerja dan tidak bisa absen sampai zonanya ditetapkan di menu Zona`,
     UNITS_EMPTIED: `${n("emptied_units")} unit akan kehilangan semua pegawainya (dipindah atau dinonaktifkan); pastikan zona, jadwal dan tanggal peralihan unit tujuan sudah sesuai`,
