@@ -19,7 +19,7 @@ from chalicelib.observability import Metric, add, job
 from chalicelib.settings import Settings, load_settings
 from chalicelib.store.job_runs import JobRun
 from chalicelib.usecases import exports, faces, recaps, rejudge, simpeg
-from chalicelib.usecases.calendar import holiday_on
+from chalicelib.usecases.calendar import holiday_on, ramadan_hours_ended
 
 DAILY_RECAP = "daily_recap"
 DAY_BEFORE_RECAP = "day_before_recap"
@@ -170,29 +170,37 @@ def utc_now() -> datetime:
 
 def day_off_watch(trigger: str = "schedule") -> dict[str, Any]:
     """Every 5 minutes of the working windows, Monday to Friday (infra/schedules.py): on a day the regency's
-    calendar gives off (a national holiday, cuti bersama or a local holiday), send `DayOff`, which tells
-    NoAcceptedCheckinsAlarm not to watch these 5 minutes (infra/alarms.py). On a working day it sends nothing, and
-    when the calendar cannot be read it fails and sends nothing: the alarm then watches the day as a working day,
-    as it did before the watch existed (it fails safe, and the function's Errors alarm says the watch is broken).
-    Its role may read the holidays and nothing else, so it neither records its runs nor creates the first admin."""
+    calendar gives off (a national holiday, cuti bersama or a local holiday), and on a Ramadan weekday once its
+    shorter hours are over, send `DayOff`, which tells NoAcceptedCheckinsAlarm not to watch these 5 minutes
+    (infra/alarms.py). On a working day it sends nothing, and when the calendar cannot be read it fails and sends
+    nothing: the alarm then watches the day as a working day, as it did before the watch existed (it fails safe, and
+    the function's Errors alarm says the watch is broken). Its role may read the calendar (holidays, Ramadan
+    periods) and nothing else, so it neither records its runs nor creates the first admin."""
     with job(DAY_OFF_WATCH, Metric.DAY_OFF_WATCH_DURATION) as summary:
         settings = load_settings()
         runtime.ensure_tables(settings)
-        today = utc_now().astimezone(settings.tz).date()
-        summary.update(trigger=trigger, date=today.isoformat(), **_day_off(today))
+        now = utc_now()
+        today = now.astimezone(settings.tz).date()
+        summary.update(trigger=trigger, date=today.isoformat(), **_day_off(now, settings))
     return summary
 
 
-def _day_off(today: date) -> dict[str, Any]:
-    """What `today` is for the alarm, sending `DayOff` on a weekday holiday. A weekend needs no word: the alarm
-    watches Monday to Friday only (the schedule never fires then; `make fire` may)."""
+def _day_off(now: datetime, settings: Settings) -> dict[str, Any]:
+    """What `now`'s local day is for the alarm, sending `DayOff` on a weekday holiday, and on a Ramadan weekday once
+    its hours are over (the afternoon window would hear no check-out: `ramadan_hours_ended`). A weekend needs no
+    word: the alarm watches Monday to Friday only (the schedule never fires then; `make fire` may)."""
+    today = now.astimezone(settings.tz).date()
     if today.isoweekday() > 5:
         return {"day_off": "weekend"}
     holiday = holiday_on(today)
-    if holiday is None:
+    if holiday is not None:
+        add(Metric.DAY_OFF)
+        return {"day_off": holiday.kind.value, "holiday": holiday.name}
+    ended = ramadan_hours_ended(now, settings)
+    if ended is None:
         return {"day_off": None}
     add(Metric.DAY_OFF)
-    return {"day_off": holiday.kind.value, "holiday": holiday.name}
+    return {"day_off": "ramadan_after_hours", "ramadan_hours_end": ended.strftime("%H:%M")}
 
 
 # The scheduled jobs by name (infra/schedules.py `LocalSchedule.job_name`: a Chalice function's own schedule, or

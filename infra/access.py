@@ -43,9 +43,9 @@ prefixes in chalicelib/store/photos.py, SSM in chalicelib/settings.py):
   gives the admin's export slot back.
 
 - ``DayOffWatch`` (chalicelib.jobs.day_off_watch): every 5 minutes of the working windows, it asks the holidays
-  whether today is the regency's day off and says so in a metric for NoAcceptedCheckinsAlarm. It queries the
-  holidays table and nothing else: it records no run and does not create the first admin
-  (``runtime.ensure_tables``).
+  whether today is the regency's day off, and the Ramadan periods whether today's shorter hours are over, and says
+  so in a metric for NoAcceptedCheckinsAlarm. It queries the holidays and schedules tables and nothing else: it
+  records no run and does not create the first admin (``runtime.ensure_tables``).
 
 The other jobs and the worker call ``runtime.ensure_ready``, which reads the ``admin`` account and creates it from
 the bootstrap secret while that secret exists, so they may get and put admins (nothing else on that table).
@@ -239,8 +239,10 @@ JOB_ACCESS: dict[str, FunctionAccess] = {
         "and their enrolment photos' vectors; audits it and records its runs",
     ),
     "DayOffWatch": FunctionAccess(
-        tables={HolidayModel: (QUERY,)},  # a year's holidays (store.calendar `holidays_of_year`)
-        purpose="day-off watch: reads the regency's holidays, to tell the no-check-in alarm about a day off",
+        # a year's holidays (store.calendar `holidays_of_year`, `regency_calendar`); the Ramadan periods (schedules)
+        tables={HolidayModel: (QUERY,), ScheduleModel: (QUERY,)},
+        purpose="day-off watch: reads the regency's holidays and Ramadan periods, to tell the no-check-in alarm "
+        "about a day off or a Ramadan afternoon",
     ),
     REPORT_WORKER_ID: FunctionAccess(
         tables={

@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from chalicelib import runtime
@@ -294,6 +294,24 @@ def put_holiday(
         raise _holiday_changed(day) from exc
     recapped, recapping = _after_change([day], settings, now)
     return HolidaySaved(date=day.isoformat(), name=name, kind=kind, recapped=recapped, recapping=recapping)
+
+
+# How long after the end of a Ramadan day's hours no check-out is expected any more: offices end at 15:00 (Friday
+# 15:30), and the afternoon's no-check-in watch (16:00-17:00) would otherwise sound every Ramadan weekday.
+RAMADAN_QUIET_AFTER = timedelta(minutes=30)
+
+
+def ramadan_hours_ended(now: datetime, settings: Settings) -> time | None:
+    """The end of the regency's Ramadan hours of `now`'s local day, when `now` is RAMADAN_QUIET_AFTER past it inside a
+    Ramadan period; None otherwise (no Ramadan, earlier in the day, a day without Ramadan hours)."""
+    local = now.astimezone(settings.tz)
+    period = runtime.calendar().regency_calendar([local.year]).ramadan_on(local.date())
+    week = None if period is None else period.week or runtime.rule_table(settings).ramadan_week
+    hours = None if week is None else week.hours_on(local.date())
+    if hours is None or hours.crosses_midnight:
+        return None
+    quiet = datetime.combine(local.date(), hours.end, settings.tz) + RAMADAN_QUIET_AFTER
+    return hours.end if local >= quiet else None
 
 
 def holiday_on(day: date) -> Holiday | None:

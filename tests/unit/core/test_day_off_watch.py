@@ -13,6 +13,7 @@ import pytest
 
 from chalicelib import jobs
 from chalicelib import observability as obs
+from chalicelib.domain.calendar import DateRange
 from chalicelib.errors import UnavailableError
 from chalicelib.observability import Metric
 from chalicelib.settings import load_settings
@@ -108,6 +109,37 @@ def test_the_day_is_the_regency_s_in_its_own_zone(
     result, metrics = watched_at(datetime(2026, 12, 24, 7, 0, tzinfo=UTC), monkeypatch, capsys)
     assert (result["date"], result["day_off"]) == ("2026-12-24", None)
     assert Metric.DAY_OFF not in metrics, metrics
+
+
+RAMADAN_2027 = DateRange(date(2027, 2, 8), date(2027, 3, 9))
+
+
+@pytest.mark.parametrize(
+    ("now", "day_off"),
+    [
+        (datetime(2027, 2, 15, 0, 5, tzinfo=UTC), None),  # Monday 07:05 WIB: arrivals are expected
+        (datetime(2027, 2, 15, 8, 20, tzinfo=UTC), None),  # 15:20: the day's 15:00 end, departures still expected
+        (datetime(2027, 2, 15, 9, 5, tzinfo=UTC), "ramadan_after_hours"),  # 16:05: nobody is left to check out
+        (datetime(2027, 2, 19, 8, 50, tzinfo=UTC), None),  # Friday 15:50: its hours end at 15:30
+        (datetime(2027, 2, 19, 9, 5, tzinfo=UTC), "ramadan_after_hours"),  # Friday 16:05
+        (datetime(2027, 3, 15, 9, 5, tzinfo=UTC), None),  # 16:05 on a Monday after Ramadan: a working afternoon
+    ],
+)
+def test_a_ramadan_afternoon_after_its_hours_is_not_watched(
+    now: datetime,
+    day_off: str | None,
+    repos: Repositories,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # GIVEN a Ramadan period, whose weekdays end at 15:00 (Friday 15:30) while the alarm watches 16:00-17:00
+    repos.calendar.put_ramadan(RAMADAN_2027, "admin")
+    # WHEN the watch runs
+    result, metrics = watched_at(now, monkeypatch, capsys)
+    # THEN from half an hour after the day's Ramadan hours, the alarm leaves the afternoon unwatched (it sounded
+    # every Ramadan weekday at 16:15)
+    assert result["day_off"] == day_off, result
+    assert (Metric.DAY_OFF in metrics) == (day_off is not None), metrics
 
 
 def test_a_calendar_that_cannot_be_read_sends_no_day_off_so_the_alarm_still_sounds(

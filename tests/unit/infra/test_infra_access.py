@@ -311,13 +311,17 @@ def test_scheduled_jobs_touch_only_their_own_tables_and_no_object(resources: dic
         assert not can(resources, function_id, "dynamodb:UpdateItem", table_arn("AdminsTable"))
 
 
-def test_the_day_off_watch_may_only_read_the_holidays(resources: dict[str, Any]) -> None:
+def test_the_day_off_watch_may_only_read_the_calendar(resources: dict[str, Any]) -> None:
     # GIVEN the day-off watch's credentials (a function run 36 times a working day) THEN it may query the holidays
-    assert can(resources, "DayOffWatch", "dynamodb:Query", table_arn("HolidaysTable"))
+    # and the schedules (the Ramadan periods)
+    calendar = {"HolidaysTable", "SchedulesTable"}
+    for table in calendar:
+        assert can(resources, "DayOffWatch", "dynamodb:Query", table_arn(table)), table
     # AND nothing else: no other table (not even the first admin's: it does not create it), no write, no object
-    assert _tables_with_any_access(resources, "DayOffWatch") == {"HolidaysTable"}
-    for action in (*WIPE_ACTIONS, "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Scan"):
-        assert not can(resources, "DayOffWatch", action, table_arn("HolidaysTable")), action
+    assert _tables_with_any_access(resources, "DayOffWatch") == calendar
+    for table in calendar:
+        for action in (*WIPE_ACTIONS, "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Scan"):
+            assert not can(resources, "DayOffWatch", action, table_arn(table)), action
     for action in ("s3:GetObject", "s3:PutObject"):
         assert not can(resources, "DayOffWatch", action, object_arn(PHOTO))
     assert not can(resources, "DayOffWatch", "s3:ListBucket", arn_of("DataBucket"))

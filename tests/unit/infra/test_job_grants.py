@@ -24,6 +24,7 @@ from moto import mock_aws
 
 from chalicelib import jobs, runtime
 from chalicelib.domain.attendance import Event
+from chalicelib.domain.calendar import DateRange
 from chalicelib.domain.people import Principal
 from chalicelib.face.index import Pair
 from chalicelib.settings import Settings, load_settings
@@ -374,6 +375,19 @@ def test_the_day_off_watch_stays_within_its_grants(world: World, monkeypatch: py
     # THEN every call was granted (a read of the holidays, nothing else: not even the first admin's), and the day
     # is off
     assert (result["date"], result["day_off"]) == ("2026-12-25", "national"), result
+    assert {call.action for call in world.recorder.calls} == {"dynamodb:Query"}
+
+
+def test_the_day_off_watch_on_a_ramadan_afternoon_stays_within_its_grants(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a Ramadan period in the regency's calendar, and the watch's 16:05 run on one of its Mondays
+    runtime.calendar().put_ramadan(DateRange(date(2027, 2, 8), date(2027, 3, 9)), "admin")
+    monkeypatch.setattr(jobs, "utc_now", lambda: datetime(2027, 2, 15, 9, 5, tzinfo=UTC))
+    # WHEN the DayOffWatch function runs its schedule
+    result = run(world, "DayOffWatch", SCHEDULED)
+    # THEN every call was granted (reads of the calendar only), and the Ramadan day's hours are over
+    assert (result["date"], result["day_off"]) == ("2027-02-15", "ramadan_after_hours"), result
     assert {call.action for call in world.recorder.calls} == {"dynamodb:Query"}
 
 
