@@ -457,10 +457,10 @@ def _ramadan_fields(year: int, period: DateRange) -> dict[str, object]:
 def add_leave(actor: Principal, body: LeaveRequest, settings: Settings, now: datetime) -> Leave:
     """Record a leave; its recapped past days are judged again (a sick note brought in after the days)."""
     employee = employee_to_change(actor, body.nip)
-    unit = movers.entered_under(employee, body.start_date, settings)
-    movers.require_entry(actor, employee, unit, (body.start_date, body.end_date), settings.tz)
+    entry = movers.entered_under(employee, body.start_date, settings)
+    movers.require_entry(actor, employee, entry, (body.start_date, body.end_date), settings.tz)
     source = f"admin#{body.model_dump_json()}"
-    _, leave_id = record_leave(actor, body, source=source, tz=settings.tz, placed=(employee, unit))
+    _, leave_id = record_leave(actor, body, source=source, tz=settings.tz, placed=(employee, entry.unit))
     days = DateRange(body.start_date, body.end_date).days()
     return Leave.model_validate(
         {

@@ -17,6 +17,7 @@ recorded move, the record's unit alone.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta, tzinfo
 from typing import Protocol, TypeVar
 
@@ -70,24 +71,35 @@ def record_owners(record: Kept, tz: tzinfo) -> frozenset[str]:
     return owners_of(runtime.people().get_employee(record.nip), record, tz)
 
 
-def entered_under(employee: Employee, start: date, settings: Settings) -> str:
+@dataclass(frozen=True)
+class Entry:
+    """The unit a record of an employee's days is entered under, and whether a unit judged its first day (False: a
+    day before a recorded move that no unit stored, entered under the current unit)."""
+
+    unit: str
+    judged: bool
+
+
+def entered_under(employee: Employee, start: date, settings: Settings) -> Entry:
     """The unit a record of the employee's days from `start` is entered under: the unit that judged `start`
-    (`recaps.unit_on`: the old unit for a day before a recorded move, its current one otherwise)."""
-    return recaps.unit_on(employee, start, settings)
+    (`recaps.judged_unit`: the old unit for a day before a recorded move, its current one otherwise, or when no
+    unit judged the day)."""
+    judged = recaps.judged_unit(employee, start, settings)
+    return Entry(judged or employee.unor_id, judged is not None)
 
 
-def require_entry(actor: Principal, employee: Employee, unit: str, days: tuple[date, date], tz: tzinfo) -> None:
-    """403 unless the caller is admin of every unit whose days a record of `employee` entered under `unit` (the
-    unit of its first day, `entered_under`) covers (`owners`): a new school's admin alone enters no leave or letter
-    for the days the employee spent at the old one, which that school's report counts. Days before the move that
-    no unit judged (`entered_under` found no stored day: the current unit) are a super admin's to enter."""
+def require_entry(actor: Principal, employee: Employee, entry: Entry, days: tuple[date, date], tz: tzinfo) -> None:
+    """403 unless the caller is admin of every unit whose days a record of `employee` entered under `entry.unit`
+    (the unit of its first day, `entered_under`) covers (`owners`): a new school's admin alone enters no leave or
+    letter for the days the employee spent at the old one, which that school's report counts. Days before the move
+    that no unit judged are a super admin's to enter; days the current unit judged before (a move away and back)
+    are its own admin's."""
     moved = recorded_day(employee.unit_since, tz)
     if moved is None or days[0] >= moved:
         return  # the current unit's days alone, whose scope the caller was checked for with the employee
     first, last = (day.isoformat() for day in days)
-    units = owners(unit, first, last, employee.unor_id, moved)
-    unjudged = unit == employee.unor_id  # no unit judged the first day: whose it was is not known
-    if (unjudged and not actor.is_super_admin) or not all(access.visible(actor, u) for u in units):
+    units = owners(entry.unit, first, last, employee.unor_id, moved)
+    if (not entry.judged and not actor.is_super_admin) or not all(access.visible(actor, u) for u in units):
         raise ForbiddenError(BEFORE_MOVE.format(day=moved.isoformat()), {"nip": employee.nip, "moved_on": str(moved)})
 
 

@@ -385,11 +385,17 @@ def _movers_follow(plans: UnitPlans, members: Sequence[Member], day: date, tz: t
 def unit_on(employee: Employee, day: date, settings: Settings) -> str:
     """The unit whose day `day` is for the employee: their current one, or, for a day before a recorded move into
     it (decision 120), the unit that judged that day (its stored status: one read), when one did."""
+    return judged_unit(employee, day, settings) or employee.unor_id
+
+
+def judged_unit(employee: Employee, day: date, settings: Settings) -> str | None:
+    """`unit_on`, but None for a day before a recorded move that no unit judged (no stored status). The unit that
+    judged it may be the current one: an employee moved away and back (a SIMPEG error put right the next night)."""
     moved = recorded_day(employee.unit_since, settings.tz)
     if moved is None or day >= moved:
         return employee.unor_id
     stored = runtime.statuses().employee_status(employee.nip, day)
-    return stored[0] if stored is not None else employee.unor_id
+    return stored[0] if stored is not None else None
 
 
 def _judged_before(unor_id: str, day: date, settings: Settings, *, live: bool) -> frozenset[str]:
@@ -441,13 +447,15 @@ def _former_members(
     unor_id: str, judged: frozenset[str], day: date, members: Sequence[Member], plans: UnitPlans, *, tz: tzinfo
 ) -> Former:
     """Employees whose status of `day` this unit stored or who left a check-in of it here (`judged`) and who are no
-    longer its members (moved to another unit since): a re-run of the day judges them here still, under this
-    unit's hours, with their own leaves, roster and field duties read by NIP (a sick note for the day may have
-    been entered after the move).
+    longer its members (moved to another unit since), or are again since (moved away and back): a re-run of the
+    day judges them here still, under this unit's hours, with their own leaves, roster and field duties read by
+    NIP (a sick note for the day may have been entered after the move).
     A move recorded on `day` itself (or before) gives the day to the new unit (decision 120): the row this unit
     stored earlier that day is dropped, not judged again (decision 127); so is the row of a member whose
     deactivation was recorded that day (`Member.deactivated_by`: the day of a deactivation is not judged)."""
-    gone = judged - {m.nip for m in members}
+    # A member who joined after `day` but was judged here that day left and came back (a move SIMPEG put right the
+    # next night, a transfer and return): that day is this unit's still, judged as a former member's.
+    gone = judged - {m.nip for m in members if not m.joined_after(day, tz)}
     former = {}
     dropped = {m.nip for m in members if m.nip in judged and m.deactivated_by(day, tz)}
     for employee in runtime.people().get_employees(sorted(gone)):

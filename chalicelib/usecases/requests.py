@@ -222,7 +222,7 @@ def _file(
         EmployeeRequest(
             request_id=request_id,
             nip=employee.nip,
-            unor_id=movers.entered_under(employee, body.start_date, settings),
+            unor_id=movers.entered_under(employee, body.start_date, settings).unit,
             type=body.type,
             start_date=body.start_date.isoformat(),
             end_date=body.end_date.isoformat(),

@@ -338,8 +338,9 @@ def create_assignment(
         if employee is None:
             raise ValidationError("Pegawai tidak ditemukan.", {"nips": nip})
         access.require_unit_scope(actor, employee.unor_id)
-        units[nip] = movers.entered_under(employee, body.start_date, settings)
-        movers.require_entry(actor, employee, units[nip], (body.start_date, body.end_date), settings.tz)
+        entry = movers.entered_under(employee, body.start_date, settings)
+        movers.require_entry(actor, employee, entry, (body.start_date, body.end_date), settings.tz)
+        units[nip] = entry.unit
         employees.append(employee)
     access.require_not_own(actor, *nips)
     for employee in employees:  # a leaver's last days only: the whole letter is refused, nothing half-stored

@@ -5,7 +5,7 @@ the move on, the old unit's before it (`usecases.movers`), in the lists and the 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -233,6 +233,28 @@ def test_the_new_unit_s_admin_alone_excuses_no_day_the_mover_spent_at_the_old_un
     leave_id = cal.add_leave(SUPER, sick, settings, NOW).leave_id
     assert leaves_of(U1_ADMIN, settings) == [(leave_id, "U1")]
     assert status_on(repos, monday) == ("U1", "S")
+
+
+def test_after_a_move_away_and_back_the_unit_enters_a_leave_for_its_own_earlier_days(
+    repos: Repositories, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN Asep's unexcused absence at U1 on Monday the 2nd, a move to U2 on the 11th, and SIMPEG putting it right
+    # the next night (back to U1: his move is now recorded on the 12th)
+    monday = absent_at_u1_then_moved(repos, settings, monkeypatch)
+    monkeypatch.setattr("chalicelib.store.memory.people.utc_now", lambda: NOW + timedelta(days=1))
+    repos.people.put_employee(Employee(ASEP, "Asep", "U1"))
+    sick = LeaveRequest.model_validate({"nip": ASEP, "type": "SAKIT", "start_date": "2026-03-02",
+                                        "end_date": "2026-03-02", "reason": "Sakit"})  # fmt: skip
+    # WHEN U1's admin records his sick note for that Monday, which U1 judged, THEN it is taken (it was 403, as if
+    # no unit had judged the day, because the unit that judged it is his unit again)
+    leave_id = cal.add_leave(U1_ADMIN, sick, settings, NOW + timedelta(days=1)).leave_id
+    assert leaves_of(U1_ADMIN, settings) == [(leave_id, "U1")]
+    assert status_on(repos, monday) == ("U1", "S")
+    # AND a day before the move that no unit judged stays BKPSDM's to enter
+    unjudged = LeaveRequest.model_validate({"nip": ASEP, "type": "SAKIT", "start_date": "2026-03-03",
+                                            "end_date": "2026-03-03", "reason": "Sakit"})  # fmt: skip
+    with pytest.raises(ForbiddenError, match="unit lamanya"):
+        cal.add_leave(U1_ADMIN, unjudged, settings, NOW + timedelta(days=1))
 
 
 def test_a_request_for_a_day_before_the_move_is_the_old_unit_s_to_decide(
