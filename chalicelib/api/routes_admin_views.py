@@ -38,8 +38,9 @@ def audit_log(call: Call, query: schema.AuditQuery) -> schema.AuditPage:
 
     **Roles:** super_admin and auditor without units (every entry); unit_admin and auditor with units (their
     units' entries: those whose target is one of their units or an employee now in one of them, the decisions
-    on such an employee's requests and check-ins (`request.*`, `review.*`, whose `details.nip` names them), and
-    the ones they wrote; entries about zones, leaves, holidays, admin users and other targets are the regency readers'
+    on such an employee's requests and check-ins (`request.*`, `review.*`, whose `details.nip` names them), the
+    field-duty letters naming such an employee (`assignment.*`, by `details.nips`; `target=<NIP>` finds them too),
+    and the ones they wrote; entries about zones, holidays, admin users and other targets are the regency readers'
     only). The links to personal files (`action=view...`) are the regency readers' only (403 otherwise). At most
     92 days; up to 100 items per page (fewer when entries outside the caller's units were passed over: follow
     `next` until it is null).

@@ -117,8 +117,9 @@ def list_duplicate_faces(call: Call, query: OnePageQuery) -> face_schema.Duplica
 def decide_face(call: Call, template_id: str, body: rep_schema.DecisionRequest) -> face_schema.FaceDecided:
     """Approve or reject a pending face template.
 
-    **Roles:** unit_admin (own units), super_admin. Four eyes: the admin who reset the employee's device may
-    not approve a face enrolled within 7 days after it (403 `FORBIDDEN`). 409 `CONFLICT` when it is not (or no
+    **Roles:** unit_admin (own units), super_admin. Four eyes: no admin who reset the employee's device, or
+    issued the code it was bound with again, within 7 days before a face was enrolled may approve it, nor the admin
+    who enrolled it (403 `FORBIDDEN`, `details.reason` `four_eyes`). 409 `CONFLICT` when it is not (or no
     longer) pending, or when approving a face made by face models the policy no longer runs (`details.reason`
     `stale_models`: approve it once the recompute has re-embedded it); 409 `DUPLICATE_FACE` when approving it
     would give another employee's face; 403 `ACCOUNT_INACTIVE` when approving a face of an employee SIMPEG

@@ -66,11 +66,21 @@ class TemplateInfo:
     status: TemplateStatus = APPROVED  # templates stored before review existed are approved
     unor_id: str | None = None  # the employee's unit when enrolled: who may decide a pending one
     reset_by: str | None = None  # four eyes: the admin whose device reset makes this one need another admin
+    # Four eyes: every admin who reset the phone (or issued the code it was bound with) within the window before its
+    # enrolment, `reset_by` among them; empty on templates stored before it (`reset_by` alone, the last).
+    resetters: frozenset[str] = frozenset()
     # How well the face matched the employee's approved faces when enrolled; None: there were none.
     own_match: OwnMatch | None = None
     decided_by: str | None = None
     decided_at: str | None = None
     note: str | None = None
+
+    def barred_from_approval(self) -> frozenset[str]:
+        """Four eyes: the admins who may not approve it, enrolled within the window after a device reset: every
+        admin who reset the phone or issued the code it was bound with (`resetters`, `reset_by`), and its enroller;
+        none otherwise."""
+        resetters = self.resetters | ({self.reset_by} if self.reset_by else set())
+        return resetters | {self.created_by} if resetters else frozenset()
 
 
 @dataclass(frozen=True)

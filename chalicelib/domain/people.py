@@ -78,6 +78,9 @@ class Employee:
     plan_until: str | None = None  # see EmployeeModel.plan_until
     device_reset_by: str | None = None  # the admin of the last device reset (four eyes on faces after it)
     device_reset_at: str | None = None  # ISO 8601 UTC
+    # Every device reset (a binding with a code included) as "<ISO 8601 UTC> <admin>" (`reset_note`): four eyes bar
+    # each admin of the window, not the last alone (`resets_since`). Absent on records written before it.
+    device_resets: frozenset[str] = frozenset()
     # How many faces were ever approved on the employee (an approved enrolment or an approval; a deletion does not
     # count down): a device reset is written only while it is what its four-eyes check read (decision 173).
     face_approvals: int = 0
@@ -96,6 +99,15 @@ class Employee:
     # When the face retention last cleared the employee's faces (ISO 8601 UTC; absent: never). Deactivated after
     # it, they are due again (usecases.faces.forget_departed, decision 213).
     faces_forgotten_at: str | None = None
+
+    def resets_since(self, since: datetime) -> frozenset[str]:
+        """The admins who reset the employee's phone, or issued the code it was bound with again, at or after
+        `since`: every one of them, not only the last (`device_reset_by`, read too: records written before
+        `device_resets` name the last alone)."""
+        notes = [note.partition(" ") for note in self.device_resets]
+        if self.device_reset_by and self.device_reset_at:
+            notes.append((self.device_reset_at, " ", self.device_reset_by))
+        return frozenset(by for at, _, by in notes if by and datetime.fromisoformat(at) >= since)
 
     @property
     def enrolled(self) -> bool:
@@ -144,6 +156,12 @@ def face_counts(template_count: int, face_model: str | None, model_ids: Collecti
 def recorded_day(recorded: str | None, tz: tzinfo) -> date | None:
     """The local date of a recorded instant (`Employee.unit_since`, `Employee.deactivated_at`), or None."""
     return None if recorded is None else datetime.fromisoformat(recorded).astimezone(tz).date()
+
+
+def reset_note(by: str, at: str) -> str:
+    """How `Employee.device_resets` keeps one reset: its instant (ISO 8601 UTC) and its admin (a user name has no
+    space)."""
+    return f"{at} {by}"
 
 
 @dataclass(frozen=True)
@@ -336,6 +354,11 @@ class AdminUser:
     # The admin's own NIP when they are also an employee (a school's operator): decisions on that employee's
     # attendance, leave, face and phone are left to another admin (usecases.access.require_not_own).
     nip: str | None = None
+
+    def acts_in(self, unor_id: str) -> bool:
+        """Whether the admin may change the unit's data now, as `usecases.access` judges a caller: active, and a
+        super admin or an admin of that unit (an auditor changes nothing)."""
+        return self.active and (self.role == "super_admin" or (self.role == "unit_admin" and unor_id in self.unit_ids))
 
 
 @dataclass(frozen=True)

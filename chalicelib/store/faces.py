@@ -163,6 +163,7 @@ def _info(m: FaceTemplateModel) -> TemplateInfo:
         status=_status(m),
         unor_id=m.unor_id,
         reset_by=m.reset_by,
+        resetters=frozenset(m.resetters or ()),
         own_match=OwnMatch(**m.own_match) if m.own_match else None,
         decided_by=m.decided_by,
         decided_at=m.decided_at,
@@ -184,6 +185,7 @@ class NewTemplate:
     status: TemplateStatus = APPROVED  # or PENDING (never stored as rejected)
     unor_id: str | None = None
     reset_by: str | None = None
+    resetters: frozenset[str] = frozenset()  # TemplateInfo.resetters
     own_match: OwnMatch | None = None
     # Saved only while the employee's phone was not reset at or after this moment (ISO 8601 UTC): an enrolment
     # that read no reset within four eyes (FOUR_EYES) passes the start of that window, so a reset landing during
@@ -429,6 +431,7 @@ class DynamoFacesRepository:
             unor_id=new.unor_id,
             pending_unit=None if approved else new.unor_id or "-",
             reset_by=new.reset_by,
+            resetters=set(new.resetters) or None,
             own_match=asdict(new.own_match) if new.own_match else None,
             created_at=iso(now),
             created_by=new.actor,

@@ -127,6 +127,8 @@ class EmployeeModel(_Lockout, _Base):
     # The last device reset: a face enrolled within days after it needs another admin's approval.
     device_reset_by = UnicodeAttribute(null=True)
     device_reset_at = UnicodeAttribute(null=True)
+    # Every device reset as "<at> <admin>" (domain.people.Employee.device_resets), added to by each.
+    device_resets = UnicodeSetAttribute(null=True)
     # Faces ever approved on the employee (domain.people.Employee.face_approvals): the reset's condition.
     face_approvals = NumberAttribute(null=True)
     # Who issued the last activation code (domain.people.Employee.code_issued_by).
@@ -242,6 +244,7 @@ class FaceTemplateModel(_Authored, _Base):
     unor_id = UnicodeAttribute(null=True)  # the employee's unit when enrolled (the pending queue's scope)
     pending_unit = UnicodeAttribute(null=True)  # = unor_id while pending, removed by the decision
     reset_by = UnicodeAttribute(null=True)  # four eyes: the admin who reset the device may not approve it
+    resetters = UnicodeSetAttribute(null=True)  # four eyes: every admin who reset it within the window (reset_by too)
     own_match = JSONAttribute(null=True)  # domain.faces.OwnMatch: the face against the approved ones when enrolled
     decided_by = UnicodeAttribute(null=True)
     decided_at = UnicodeAttribute(null=True)

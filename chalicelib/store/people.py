@@ -47,6 +47,7 @@ from chalicelib.domain.people import (
     address_scope,
     face_counts,
     hr_marks,
+    reset_note,
     unit_tallies,
 )
 from chalicelib.store.audit import AuditBatch, AuditOf, save_in
@@ -101,11 +102,22 @@ def _employee(m: EmployeeModel) -> Employee:
         template_count=int(m.template_count or 0),
         pending_faces=int(m.pending_faces or 0),
         face_approvals=int(m.face_approvals or 0),
+        device_resets=frozenset(m.device_resets or ()),
     )
 
 
 def _sessions(m: EmployeeModel | AdminModel) -> Sessions:
     return Sessions(kept=m.kept_session, ended=frozenset(m.ended_sessions or ()))
+
+
+def _reset_noted(by: str, now: str) -> list[Action]:
+    """A device reset by the admin `by` noted on the employee: the last one's admin and instant, and one more of
+    every reset's (`Employee.device_resets`, added to: a reset racing it keeps its own)."""
+    return [
+        EmployeeModel.device_reset_by.set(by),
+        EmployeeModel.device_reset_at.set(now),
+        EmployeeModel.device_resets.add({reset_note(by, now)}),
+    ]
 
 
 def _approvals_still(seen: int) -> Condition:
@@ -640,7 +652,7 @@ class DynamoPeopleRepository:
                     EmployeeModel.activation_expires.remove(),
                 ]
             if binding.reset_by:
-                actions += [EmployeeModel.device_reset_by.set(binding.reset_by), EmployeeModel.device_reset_at.set(now)]
+                actions += _reset_noted(binding.reset_by, now)
             if binding.revoke:
                 actions += [EmployeeModel.token_version.add(1), EmployeeModel.kept_session.remove()]
             tx.update(EmployeeModel(nip), actions=actions, condition=condition)
@@ -654,9 +666,7 @@ class DynamoPeopleRepository:
         condition: Condition = EmployeeModel.nip.exists()
         if reset is not None and reset.approvals_seen is not None:
             condition &= _approvals_still(reset.approvals_seen)
-        noted: list[Action] = (
-            [EmployeeModel.device_reset_by.set(reset.by), EmployeeModel.device_reset_at.set(now)] if reset else []
-        )
+        noted = _reset_noted(reset.by, now) if reset else []
         with storage_call("dynamodb"), transaction() as tx:
             tx.update(EmployeeModel(nip), actions=[*_unbound(now), *noted], condition=condition)
             if device_id:

@@ -19,6 +19,7 @@ from chalicelib.attendance.classify import MONITOR_KEYS
 from chalicelib.domain.attendance import Event
 from chalicelib.domain.audit import CHANGES, AuditEntry, log_of
 from chalicelib.domain.people import NIP_PATTERN, Principal
+from chalicelib.domain.text import matches_whole
 from chalicelib.errors import ForbiddenError, ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store.base import bad_cursor, decode_position, encode_cursor, iso
@@ -132,9 +133,10 @@ def audit_log(principal: Principal, query: AuditQuery, settings: Settings, now: 
     Super admins and regency-wide auditors read every entry. A unit admin or an auditor with units reads the
     changes of their units: entries whose target is one of their units or an employee (NIP) now in one of them,
     the decisions on such an employee's requests and check-ins (`request.*`, `review.*`: their details name the
-    NIP, and `target=` that NIP finds them too), and the entries they wrote themselves; entries about anything
-    else (zones, leaves, holidays, admin users, ...) are not theirs, nor is the record of links to personal files
-    (403). A page may then hold fewer than 100 items; `next` goes on until the range is read."""
+    NIP, and `target=` that NIP finds them too), the field-duty letters naming such an employee (`assignment.*`:
+    their details name every NIP, each of which `target=` finds), and the entries they wrote themselves; entries
+    about anything else (zones, holidays, admin users, ...) are not theirs, nor is the record of links to personal
+    files (403). A page may then hold fewer than 100 items; `next` goes on until the range is read."""
     access.require_admin(principal)
     log = log_of(query.action) if query.action else CHANGES
     scope = None if principal.sees_all_units else principal.unit_ids
@@ -178,21 +180,23 @@ def _in_scope(
     found: list[tuple[AuditEntry, str]], subject: str, scope: frozenset[str], units_of: dict[str, str | None]
 ) -> list[tuple[AuditEntry, str]]:
     """The entries of a store page a unit-scoped reader may read: their own, or about one of their units or an
-    employee now in one of them. The employees named are read in one batch per page (`units_of` keeps each
-    NIP's unit, None when unknown, across the request's pages)."""
-    named = [_employee_named(e) for e, _ in found]
+    employee now in one of them (a letter: any of its employees). The employees named are read in one batch per
+    page (`units_of` keeps each NIP's unit, None when unknown, across the request's pages)."""
+    named = [_employees_named(e) for e, _ in found]
     unknown = {
         nip
-        for (e, _), nip in zip(found, named, strict=True)
-        if nip and e.actor != subject and e.target not in scope and nip not in units_of
+        for (e, _), nips in zip(found, named, strict=True)
+        if e.actor != subject and e.target not in scope
+        for nip in nips
+        if nip not in units_of
     }
     if unknown:
         units_of.update(dict.fromkeys(unknown))
         units_of.update((emp.nip, emp.unor_id) for emp in runtime.people().get_employees(sorted(unknown)))
     return [
         (e, k)
-        for (e, k), nip in zip(found, named, strict=True)
-        if e.actor == subject or e.target in scope or (nip is not None and units_of.get(nip) in scope)
+        for (e, k), nips in zip(found, named, strict=True)
+        if e.actor == subject or e.target in scope or any(units_of.get(nip) in scope for nip in nips)
     ]
 
 
@@ -202,16 +206,24 @@ EMPLOYEE_ACTIONS = frozenset({"employee", "face", "schedule", "leave", "fingerpr
 # The families whose target is something of one employee's (a request's id, an event's id) and whose details
 # name that employee (`nip`): their entries are found by that NIP (`target=`) and read by the unit's readers.
 EMPLOYEE_DETAIL_ACTIONS = frozenset({"request", "review"})
+# The families whose target is something of several employees' (a field-duty letter's id) and whose details name
+# them all (`nips`): found by any of those NIPs, and read by the readers of any of their units.
+EMPLOYEES_DETAIL_ACTIONS = frozenset({"assignment"})
 
 
-def _employee_named(entry: AuditEntry) -> str | None:
-    """The NIP of the employee an entry is about: its target, or for a request's or review's decision the
-    `nip` of its details; None for an entry about anything else."""
+def _employees_named(entry: AuditEntry) -> tuple[str, ...]:
+    """The NIPs of the employees an entry is about: its target, for a request's or review's decision the `nip` of
+    its details, for a letter the `nips` of its details; none for an entry about anything else."""
     family = entry.action.partition(".")[0]
+    detail = entry.detail or {}
     if family in EMPLOYEE_ACTIONS:
-        return entry.target if NIP_PATTERN.match(entry.target) else None
-    nip = (entry.detail or {}).get("nip") if family in EMPLOYEE_DETAIL_ACTIONS else None
-    return nip if isinstance(nip, str) and NIP_PATTERN.match(nip) else None
+        named: object = [entry.target]
+    elif family in EMPLOYEE_DETAIL_ACTIONS:
+        named = [detail.get("nip")]
+    else:
+        named = detail.get("nips") if family in EMPLOYEES_DETAIL_ACTIONS else None
+    listed = named if isinstance(named, list) else []
+    return tuple(nip for nip in listed if matches_whole(NIP_PATTERN, nip))
 
 
 def _audit_position(cursor: str | None, first: date, last: date) -> tuple[date, str | None]:
@@ -236,7 +248,7 @@ def _matches(entry: AuditEntry, query: AuditQuery) -> bool:
     action = query.action
     return (
         (query.actor is None or entry.actor == query.actor)
-        and (query.target is None or query.target in (entry.target, _employee_named(entry)))
+        and (query.target is None or query.target == entry.target or query.target in _employees_named(entry))
         and (action is None or entry.action == action or entry.action.startswith(f"{action}."))
     )
 

@@ -350,8 +350,15 @@ def activate(request: ActivateRequest, settings: Settings, now: datetime, source
         repeated = _activated_here(account, device_id, password)
         return repeated
 
+    def issuer_in_office() -> None:
+        """A right code whose issuer no longer acts for the employee is refused as a wrong one (its attempt kept)."""
+        if not repeated and account is not None and not _issued_in_office(account.holder):
+            raise InvalidCredentialsError()
+
     try:
-        verify_guarded("employee", nip, code_matches, source=source, settings=settings, now=now)
+        verify_guarded(
+            "employee", nip, code_matches, source=source, settings=settings, now=now, refused_still=issuer_in_office
+        )
     except InvalidCredentialsError as exc:
         raise InvalidCredentialsError(WRONG_CODE) from exc
     if account is None:  # pragma: no cover - the dummy hash matches no code
@@ -362,6 +369,16 @@ def activate(request: ActivateRequest, settings: Settings, now: datetime, source
         return _employee_token(account.holder, device_id, settings, now)
     hashed = passwords.hash_secret(password)
     return bind_first_phone(account, device_id, hashed, settings, now, fingerprint=request.device_fingerprint)
+
+
+def _issued_in_office(employee: Employee) -> bool:
+    """Whether the admin who issued the employee's code may still issue it: an active super admin, or an active
+    admin of the employee's unit now (`AdminUser.acts_in`). A printed code stays with whoever printed it: once that
+    admin is deactivated or loses the unit, or the employee moves to another unit, it opens nothing, and the
+    employee is told to ask their unit's admin for a new one, as for a card printed again (WRONG_CODE: the holder
+    learns nothing of the issuer). A code without an issuer (from before they were noted) has expired long since."""
+    issuer = runtime.people().get_admin(employee.code_issued_by) if employee.code_issued_by else None
+    return issuer is not None and issuer.acts_in(employee.unor_id)
 
 
 def _activated_here(account: EmployeeAccount | None, device_id: str, password: str) -> bool:

@@ -255,8 +255,8 @@ def _keep_checked(
     waits = actor.role == "employee" or reset_by is not None or _needs_super_admin(own, actor)
     return keep_enrolment(
         actor.subject, employee.nip, data, analysis, settings=settings, now=now,
-        status=PENDING if waits else APPROVED, unor_id=employee.unor_id, reset_by=reset_by, own=own,
-        recheck=True, role=actor.role,
+        status=PENDING if waits else APPROVED, unor_id=employee.unor_id, reset_by=reset_by,
+        resetters=resetters(employee, now), own=own, recheck=True, role=actor.role,
     )  # fmt: skip
 
 
@@ -287,11 +287,19 @@ def _full_queue(pending: int, actor: Principal) -> ConflictError:
 
 
 def four_eyes(employee: Employee, now: datetime) -> str | None:
-    """The admin who reset the employee's device within FOUR_EYES before `now`: they may not approve a face
-    enrolled now (None: no such reset)."""
+    """The admin of the employee's last device reset, when within FOUR_EYES before `now`: the one the pending queue
+    shows (`reset_by`; `resetters` names every admin a face enrolled now waits for another than; None: no such
+    reset)."""
     if not employee.device_reset_by or not employee.device_reset_at:
         return None
     return employee.device_reset_by if now - parse_iso(employee.device_reset_at) <= FOUR_EYES else None
+
+
+def resetters(employee: Employee, now: datetime) -> frozenset[str]:
+    """Every admin who reset the employee's device, or issued the code it was bound with again, within FOUR_EYES
+    before `now` (`four_eyes`'s among them): none of them may approve a face enrolled now. A later code of another
+    admin does not free the one who reset the phone (empty: no such reset)."""
+    return employee.resets_since(now - FOUR_EYES)
 
 
 def vouched_by(subject: str, nip: str, now: datetime) -> list[str]:
@@ -396,6 +404,7 @@ def keep_enrolment(
     status: TemplateStatus = APPROVED,
     unor_id: str | None = None,
     reset_by: str | None = None,
+    resetters: frozenset[str] = frozenset(),
     own: OwnMatch | None = None,
     recheck: bool = False,
     role: str | None = None,
@@ -424,6 +433,7 @@ def keep_enrolment(
         status=status,
         unor_id=unor_id,
         reset_by=reset_by,
+        resetters=resetters,
         own_match=own,
         unless_reset_since=None if reset_by else iso(now - FOUR_EYES),
     )
@@ -451,11 +461,10 @@ def _saved(nip: str, new: NewTemplate, now: datetime, named: AuditOf[TemplateSta
     except ConditionFailed:
         employee = runtime.people().get_employee(nip) if new.unless_reset_since else None
         resetter = four_eyes(employee, now) if employee is not None else None
-        if resetter is None:
+        if employee is None or resetter is None:
             raise  # not the reset's condition: the employee left, or their queue is full
-    runtime.faces().save_template(
-        nip, replace(new, status=PENDING, reset_by=resetter, unless_reset_since=None), named(PENDING)
-    )
+    held = replace(new, status=PENDING, reset_by=resetter, resetters=resetters(employee, now), unless_reset_since=None)
+    runtime.faces().save_template(nip, held, named(PENDING))
     return PENDING
 
 
@@ -637,9 +646,10 @@ def _own_match_view(own: OwnMatch | None) -> OwnMatchView | None:
 def decide(
     principal: Principal, template_id: str, body: DecisionRequest, settings: Settings, now: datetime
 ) -> FaceDecided:
-    """Approve or reject a pending template of the admin's unit. Four eyes: the admin who reset the device
-    may not approve a face enrolled within FOUR_EYES after it (403). Approval checks duplicates again (an
-    identical face may have been approved for someone else meanwhile). Of parallel decisions one wins (409)."""
+    """Approve or reject a pending template of the admin's unit. Four eyes: no admin who reset the device (or
+    issued the code it was bound with) within FOUR_EYES before the face was enrolled may approve it (403).
+    Approval checks duplicates again (an identical face may have been approved for someone else meanwhile). Of
+    parallel decisions one wins (409)."""
     access.require_admin(principal)
     nip = nip_of_template(template_id)
     found = runtime.faces().get_template(nip, template_id) if nip else None
@@ -656,9 +666,9 @@ def decide(
                             settings=settings)  # fmt: skip
     if found.info.status != PENDING:
         raise ConflictError("Foto wajah ini sudah diputuskan.", {"status": found.info.status})
-    # After a reset (or a new activation, noted as one) the face waits for a second admin: neither the one who
-    # reset the phone (or issued the code it was bound with) nor the one who enrolled it.
-    if approve and found.info.reset_by and principal.subject in (found.info.reset_by, found.info.created_by):
+    # After a reset (or a new activation, noted as one) the face waits for a second admin: none who reset the phone
+    # (or issued the code it was bound with) within the window, nor the one who enrolled it.
+    if approve and principal.subject in found.info.barred_from_approval():
         raise ForbiddenError("Foto wajah setelah reset perangkat harus disetujui admin lain.", {"reason": "four_eyes"})
     if approve:
         require_active(employee)

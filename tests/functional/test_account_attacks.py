@@ -403,3 +403,62 @@ def test_a_password_is_compared_exactly_as_it_was_set(api: Api) -> None:
     # AND it proves the current password exactly as set too
     again = {"current_password": spaced, "new_password": "teh manis di dapur"}
     assert api.call("POST", "/v1/me/password", again, token=token).status == 200
+
+
+# --- a code outlives its issuer's authority ------------------------------------------------------------------
+
+
+def _issued_by_u1_admin(api: Api, admin: str) -> tuple[str, dict[str, str]]:
+    """GIVEN U1's admin `ops-u1` who issues a code to the not-yet-activated employee of U1: their token, and the
+    activation body of whoever holds the printed code (another phone: the issuer's own)."""
+    seed()
+    unit_admin = api.unit_admin_token(admin, "U1")
+    code = api.call("POST", f"/v1/admin/employees/{NIP}/activation", token=unit_admin)
+    assert code.status == 201, code.body
+    body = {"nip": NIP, "activation_code": code.body["activation_code"], "password": PASSWORD, "device_id": DEVICE}
+    return unit_admin, body
+
+
+def _refused_as_a_wrong_code(api: Api, body: dict[str, str]) -> None:
+    """The code is answered as an invalid or expired one (nothing said about its issuer) and opens nothing."""
+    refused = api.call("POST", "/v1/auth/activate", body)
+    assert refused.status == 401 and refused.body["error"]["code"] == "INVALID_CREDENTIALS", refused.body
+    assert "minta kode baru ke admin unit" in refused.body["error"]["message"]
+    account = DynamoPeopleRepository().employee_account(NIP)
+    assert account is not None and account.holder.device_id is None and account.credentials.password_hash is None
+
+
+def test_a_code_of_an_admin_deactivated_since_activates_nothing(api: Api) -> None:
+    admin = api.admin_token()
+    _, body = _issued_by_u1_admin(api, admin)
+    # WHEN a super admin deactivates ops-u1, who keeps the printed code and uses it on their own phone
+    assert api.call("PATCH", "/v1/admin/users/ops-u1", {"active": False}, token=admin).status == 200
+    # THEN it is refused as a wrong code, and the account stays free for a code of an admin in office
+    _refused_as_a_wrong_code(api, body)
+    again = api.call("POST", f"/v1/admin/employees/{NIP}/activation", token=admin).body["activation_code"]
+    assert api.call("POST", "/v1/auth/activate", body | {"activation_code": again}).status == 200
+
+
+def test_a_code_issued_before_the_employee_moved_to_another_unit_activates_nothing(api: Api) -> None:
+    admin = api.admin_token()
+    _, body = _issued_by_u1_admin(api, admin)
+    # WHEN SIMPEG moves the employee to U2 before the code is used (ops-u1 no longer sees them)
+    assert _simpeg(api, admin, "U2")["moved"] == 1
+    # THEN the code of U1's admin is refused as a wrong one
+    _refused_as_a_wrong_code(api, body)
+    # AND a super admin's code survives a move (every unit is theirs)
+    again = api.call("POST", f"/v1/admin/employees/{NIP}/activation", token=admin).body["activation_code"]
+    assert _simpeg(api, admin, "U1")["moved"] == 1
+    assert api.call("POST", "/v1/auth/activate", body | {"activation_code": again}).status == 200
+
+
+def test_a_code_of_an_admin_still_in_office_activates(api: Api) -> None:
+    # GIVEN U1's admin's code, and a change of that admin that keeps U1 theirs
+    admin = api.admin_token()
+    _, body = _issued_by_u1_admin(api, admin)
+    DynamoPeopleRepository().upsert_unit("U2", "Unit U2")
+    assert api.call("PATCH", "/v1/admin/users/ops-u1", {"unit_ids": ["U1", "U2"]}, token=admin).status == 200
+    # WHEN the employee uses it, THEN their phone is bound
+    activated = api.call("POST", "/v1/auth/activate", body)
+    assert activated.status == 200, activated.body
+    assert api.call("GET", "/v1/me", token=activated.body["token"]).status == 200

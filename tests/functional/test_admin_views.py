@@ -25,6 +25,7 @@ from chalicelib.store.models import AuditModel
 from chalicelib.store.schema import create_tables
 from tests.functional.checkin_setup import OUTSIDE, PEOPLE, Employee, b64, enrolled_employee, selfie
 from tests.functional.conftest import ADMIN_PASSWORD, Api, finished_export
+from tests.functional.test_admin_accounts import add_admin
 
 GENUINE = "deepface/img2.jpg"  # the same person as the enrolment photo img1
 IMPOSTOR = "deepface/img13.jpg"
@@ -495,6 +496,34 @@ def test_a_unit_admin_reads_only_the_entries_of_their_unit_whatever_they_filter(
     # AND the super admin reads U2's entries as before
     regency = api.call("GET", f"/v1/admin/audit?target={other}", token=employee.admin).body["items"]
     assert [i["action"] for i in regency] == ["employee.activation_code"]
+
+
+def test_a_field_duty_letter_is_read_by_the_unit_of_its_employees_and_found_by_their_nip(employee: Employee) -> None:
+    # GIVEN U1's two admins, a U1 auditor, and a letter the second admin writes for the unit's employee
+    api = employee.api
+    first = api.unit_admin_token(employee.admin, "U1")
+    second = add_admin(api, employee.admin, "ops-u1-b", "unit_admin", ["U1"])
+    auditor = auditor_token(api, employee.admin, "pemeriksa-u1", ["U1"])
+    today = datetime.now(load_settings().tz).date().isoformat()
+    duty = {"nips": [employee.nip], "start_date": today, "end_date": today, "letter_no": "800/9/DISDIK",
+            "reason": "Rapat MGMP"}  # fmt: skip
+    created = api.call("POST", "/v1/admin/assignments", duty, token=second)
+    assert created.status == 201, created.body
+    letter = ("ops-u1-b", "assignment.create", created.body["assignment_id"])
+
+    def read(token: str, query: str) -> list[tuple[str, str, str]]:
+        answer = api.call("GET", f"/v1/admin/audit?{query}", token=token)
+        assert answer.status == 200, answer.body
+        return [(i["actor"], i["action"], i["target"]) for i in answer.body["items"]]
+
+    # WHEN the unit's other admin and its auditor read the log, THEN the letter is there
+    assert read(first, "action=assignment") == read(auditor, "action=assignment") == [letter]
+    # AND a search by the employee's NIP finds it, for them and for the super admin
+    for token in (first, auditor, employee.admin):
+        assert letter in read(token, f"target={employee.nip}")
+    # AND an admin of another unit does not read it
+    PEOPLE.upsert_unit("U2", "SDN U2")
+    assert read(api.unit_admin_token(employee.admin, "U2"), "action=assignment") == []
 
 
 def test_no_photo_link_leaves_when_it_cannot_be_recorded(employee: Employee) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from chalicelib.domain import people as domain
 from tests.functional.checkin_setup import DEVICE, NIP, PEOPLE, b64, enrolled_employee, selfie
 from tests.functional.conftest import Api
+from tests.functional.test_admin_accounts import add_admin
 
 OTHER = "199002022015032002"
 
@@ -179,3 +180,29 @@ def test_an_admin_s_code_issued_before_his_own_face_does_not_move_the_account_ov
     # AND a code from another admin does move it
     other = api.call("POST", f"/v1/admin/employees/{NIP}/activation", token=employee.admin).body["activation_code"]
     assert api.call("POST", "/v1/auth/activate", body | {"activation_code": other}).status == 200
+
+
+def test_a_second_admin_s_code_does_not_free_the_admin_who_reset_the_phone_over_http(api: Api) -> None:
+    # GIVEN an activated employee of U1 without a face, and three admins of U1
+    employee = enrolled_employee(api, enrol=None)
+    resetter = api.unit_admin_token(employee.admin, "U1")
+    issuer = add_admin(api, employee.admin, "ops-u1-b", "unit_admin", ["U1"])
+    third = add_admin(api, employee.admin, "ops-u1-c", "unit_admin", ["U1"])
+    # WHEN the first resets the phone, the second issues a new code, and a stand-in activates with it on a new
+    # phone (noted as a device reset by the code's issuer) and enrols their face from the app
+    assert api.call("POST", f"/v1/admin/employees/{NIP}/reset-device", token=resetter).status == 200
+    code = api.call("POST", f"/v1/admin/employees/{NIP}/activation", token=issuer).body["activation_code"]
+    body = {"nip": NIP, "activation_code": code, "password": "kopi-pahit-sore", "device_id": "android-0666-eeee"}
+    stand_in = api.call("POST", "/v1/auth/activate", body)
+    assert stand_in.status == 200, stand_in.body
+    photo = {"photo": b64(selfie("deepface/img13.jpg"))}
+    sent = api.call("POST", "/v1/me/faces", photo, token=stand_in.body["token"])
+    assert sent.status == 201 and sent.body["status"] == "pending", sent.body
+    # THEN neither the admin who reset the phone nor the code's issuer may approve it: four eyes, each refused
+    path = f"/v1/admin/faces/{sent.body['template_id']}"
+    for token in (resetter, issuer):
+        refused = api.call("POST", path, {"decision": "approve"}, token=token)
+        assert refused.status == 403 and refused.body["error"]["details"] == {"reason": "four_eyes"}, refused.body
+    # AND a third admin may
+    approved = api.call("POST", path, {"decision": "approve"}, token=third)
+    assert approved.status == 200 and approved.body["status"] == "approved", approved.body

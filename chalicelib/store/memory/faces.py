@@ -111,6 +111,7 @@ class InMemoryFacesRepository:
             new.status,
             new.unor_id,
             new.reset_by,
+            new.resetters,
             own_match=new.own_match,
         )
         with self._lock:

@@ -178,7 +178,7 @@ class InMemoryPeopleRepository:
             self._devices[device_id] = nip
             employee = replace(employee, device_id=device_id, device_fingerprint=binding.fingerprint or None)
             if binding.reset_by:
-                employee = replace(employee, device_reset_by=binding.reset_by, device_reset_at=iso(utc_now()))
+                employee = _reset_noted(employee, binding.reset_by)
             self._employees[nip] = _bumped(employee) if binding.revoke else employee
             if binding.password_hash is not None:
                 secrets = self._secrets("employee", nip)
@@ -208,7 +208,7 @@ class InMemoryPeopleRepository:
                 audit.write()  # its failure keeps the phone bound, as a failed transaction does
             employee = replace(_bumped(employee), device_id=None, device_fingerprint=None)
             if reset is not None:
-                employee = replace(employee, device_reset_by=reset.by, device_reset_at=iso(utc_now()))
+                employee = _reset_noted(employee, reset.by)
             self._employees[nip] = employee
             if device_id:
                 del self._devices[device_id]
@@ -459,6 +459,13 @@ class InMemoryPeopleRepository:
                 face_model=face_model or employee.face_model,
                 face_approvals=employee.face_approvals + approved,
             )
+
+
+def _reset_noted(employee: domain.Employee, by: str) -> domain.Employee:
+    """`employee` with a device reset by `by` noted now, as `DynamoPeopleRepository`'s `_reset_noted` writes it."""
+    now = iso(utc_now())
+    resets = employee.device_resets | {domain.reset_note(by, now)}
+    return replace(employee, device_reset_by=by, device_reset_at=now, device_resets=resets)
 
 
 def _bumped(holder: _H, kept: str | None = None) -> _H:

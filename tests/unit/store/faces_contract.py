@@ -283,6 +283,23 @@ class FacesRepositoryContract(FacesSetUp):
         [queued] = repo.pending_of_unit("U1").items
         assert queued.info.own_match == own and queued.info.own_match.unlike
 
+    def test_a_template_keeps_every_admin_who_reset_the_phone_before_it(self, repo: FacesRepository) -> None:
+        # GIVEN a face enrolled after budi reset the phone and sari's code bound it again (the last reset hers)
+        new = NewTemplate(
+            "t-r", vectors(1), fingerprint(1), "k/t-r", NIP, status="pending", unor_id="U1", reset_by="sari",
+            resetters=frozenset({"budi", "sari"}),
+        )  # fmt: skip
+        repo.save_template(NIP, new)
+        # THEN it keeps them all: none of them, nor its enroller, may approve it
+        [info] = repo.template_rows(NIP)
+        assert (info.reset_by, info.resetters) == ("sari", {"budi", "sari"})
+        assert info.barred_from_approval() == {"budi", "sari", NIP}
+        [queued] = repo.pending_of_unit("U1").items
+        assert queued.info.resetters == {"budi", "sari"}
+        # AND a face enrolled with no reset bars nobody
+        self.pending(repo, "t-p", seed=2)
+        assert repo.get_template(NIP, "t-p").info.barred_from_approval() == frozenset()  # type: ignore[union-attr]
+
     def test_the_pending_templates_of_an_employee_are_capped(self, repo: FacesRepository) -> None:
         for n in range(PENDING_PER_EMPLOYEE):
             self.pending(repo, f"t-{n}", seed=n)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from unittest.mock import ANY
 
 import pytest
@@ -947,6 +947,22 @@ class PeopleRepositoryContract:
         assert found is not None and found.device_reset_by == "budi" and found.device_reset_at is not None
         assert before <= parse_iso(found.device_reset_at) <= utc_now()
         assert (found.device_id, found.token_version) == (None, 1) and repo.device_owner(PHONE) is None
+
+    def test_every_admin_who_reset_the_phone_is_kept_not_only_the_last(self, repo: PeopleRepository) -> None:
+        # GIVEN the employee's phone reset by budi, then bound with a code of sari's (noted as her reset)
+        repo.put_employee(employee())
+        repo.bind_device(NIP, PhoneBinding(PHONE, "hash-1"))
+        before = utc_now().replace(microsecond=0)
+        repo.release_device(NIP, PHONE, DeviceReset("budi"))
+        repo.bind_device(NIP, PhoneBinding("android-0666-eeee", "hash-2", reset_by="sari", revoke=True))
+        # THEN the last reset is sari's, and both admins are kept with when they reset it
+        found = repo.get_employee(NIP)
+        assert found is not None and found.device_reset_by == "sari"
+        assert found.resets_since(before) == {"budi", "sari"}
+        assert found.resets_since(utc_now() + timedelta(seconds=1)) == frozenset()
+        # AND a record written before every reset was kept names its last admin alone
+        older = replace(found, device_resets=frozenset())
+        assert older.resets_since(before) == {"sari"}
 
     def test_a_device_reset_is_kept_with_its_audit_entry_and_a_refused_one_names_nothing(
         self, repo: PeopleRepository, audit_log: AuditRepository

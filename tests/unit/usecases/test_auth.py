@@ -74,10 +74,10 @@ def people(repos: Repositories) -> Repositories:
     repos.people.bind_device(NIP, PhoneBinding(PHONE, passwords.hash_secret(PASSWORD)))
     repos.people.put_employee(Employee(NEW_HIRE, "Euis", "U1"))
     expires = int((NOW + timedelta(days=1)).timestamp())
-    repos.people.set_activation(NEW_HIRE, passwords.hash_secret("12345678"), expires, "admin")  # stored before the MACs
+    repos.people.set_activation(NEW_HIRE, passwords.hash_secret("12345678"), expires, "root")  # stored before the MACs
     repos.people.put_employee(Employee(SEALED_HIRE, "Dadang", "U1"))
     sealed = codes.seal(codes.code_key(SETTINGS.token_secret), SEALED_HIRE, expires, SEALED_CODE)
-    repos.people.set_activation(SEALED_HIRE, sealed, expires, "admin")
+    repos.people.set_activation(SEALED_HIRE, sealed, expires, "root")
     repos.people.create_admin(AdminUser("budi", "unit_admin", frozenset({"U1"})), passwords.hash_secret(PASSWORD))
     repos.people.create_admin(AdminUser("root", "super_admin"), passwords.hash_secret(PASSWORD))
     return repos
@@ -419,7 +419,7 @@ def test_an_employee_bound_elsewhere_is_told_so_on_a_leavers_phone(people: Repos
     people.people.bind_device(SEALED_HIRE, PhoneBinding("android-0005-eeee", passwords.hash_secret(PASSWORD)))
     leaves(people, SEALED_HIRE)
     expires = int((NOW + timedelta(days=1)).timestamp())
-    people.people.set_activation(NIP, passwords.hash_secret("87654321"), expires, "admin")
+    people.people.set_activation(NIP, passwords.hash_secret("87654321"), expires, "root")
     # WHEN the employee activates on the leaver's phone
     with pytest.raises(DeviceMismatchError) as refused:
         activate(NIP, "87654321", device="android-0005-eeee")

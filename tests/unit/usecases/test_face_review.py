@@ -75,10 +75,13 @@ def now() -> datetime:
 
 @pytest.fixture
 def trail(repos: Repositories) -> Iterator[Audit]:
-    """GIVEN employees NIP and OTHER of U1 (activated: a password) and FAR of U2; yields the audit trail."""
+    """GIVEN employees NIP and OTHER of U1 (activated: a password) and FAR of U2, and the admins in office (their
+    codes open accounts); yields the audit trail."""
     assert isinstance(repos.people, InMemoryPeopleRepository)
     log = AuditTrail()
     runtime.use_repositories(replace(repos, audit=log.log))
+    for admin in (SUPER, RESETTER, COLLEAGUE, STRANGER):
+        repos.people.create_admin(AdminUser(admin.subject, admin.role, admin.unit_ids), "password-hash")
     for nip, unit in ((NIP, "U1"), (OTHER, "U1"), (FAR, "U2")):
         repos.people.upsert_unit(unit, f"Dinas {unit}")
         repos.people.put_employee(Employee(nip, f"Pegawai {nip[-3:]}", unit))
@@ -626,8 +629,12 @@ def test_after_a_reset_the_admin_whose_new_code_bound_the_phone_may_not_approve_
     onboarding.reset_device(RESETTER, NIP, now)
     activate_with_new_code(COLLEAGUE, settings, now, "android-0009-zzzz")
     answer = faces.self_enrol(employee(), photo(JOLIE[0]), settings, now)
-    # WHEN the code's issuer approves the face enrolled on that phone, THEN it is refused: another admin decides
-    another_admin_approves(answer.template_id, COLLEAGUE, settings, now, approver=RESETTER)
+    # WHEN the code's issuer, or the admin who reset the phone (the later code does not free them), approves the
+    # face enrolled on that phone, THEN it is refused: a third admin decides
+    with pytest.raises(ForbiddenError) as refusal:
+        approve(RESETTER, answer.template_id, settings, now)
+    assert refusal.value.details == {"reason": "four_eyes"}
+    another_admin_approves(answer.template_id, COLLEAGUE, settings, now)
 
 
 def test_a_new_code_used_on_a_bound_account_counts_as_a_reset_and_one_never_used_does_not(
