@@ -120,12 +120,13 @@ ENROL_REPLAYED = (
 
 
 def check_not_sent_before(nip: str, analysis: FaceAnalysis, limits: ReplayLimits, now: datetime) -> None:
-    """REPLAYED_PHOTO (same code and details as at check-in) when an enrolment photo is a copy of one the
-    employee sent before, in words that ask for a new angle instead of a live photo."""
+    """REPLAYED_PHOTO (the same code as at check-in, and as it, telling the `reason` alone: not how near the copy
+    came, decision 543) when an enrolment photo is a copy of one the employee sent before, in words that ask for a
+    new angle instead of a live photo."""
     try:
         check_replay(analysis, runtime.events().fingerprints_of(nip, now), limits)
     except ReplayedPhotoError as exc:
-        raise ReplayedPhotoError(ENROL_REPLAYED, exc.details) from exc
+        raise ReplayedPhotoError(ENROL_REPLAYED, {"reason": exc.details.get("reason")}) from exc
 
 
 # How long after an enrolment the same photo from the same actor is taken for its retry, not a replay: longer than
