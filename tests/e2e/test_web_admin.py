@@ -1031,6 +1031,28 @@ def test_recounting_a_day_in_the_console_judges_it_as_the_nightly_recap_does(
     d.assert_clean()
 
 
+def test_a_units_day_never_stands_under_the_next_units_heading(world: World, desk: Callable[..., Desk]) -> None:
+    # GIVEN the module's unit's day shown in Rekap
+    today = _jakarta_today()
+    _expect(world.admin.post("/v1/admin/recaps/daily", {"date": today, "unor_id": world.unit_id}), 200, "recap")
+    d = desk(admin="bootstrap")
+    page = d.page
+    d.open("Rekap")
+    page.get_by_label("Unit").select_option(world.unit_id)
+    daily = page.get_by_role("table", name=f"Rekap harian {today}")
+    expect(daily.get_by_role("cell", name=world.nip, exact=True)).to_be_visible()
+    # WHEN the admin picks the other unit, whose day cannot be read (SMART busy)
+    busy = "Layanan sedang tidak tersedia. Coba lagi beberapa saat."
+    body = {"error": {"code": "UNAVAILABLE", "message": busy, "details": {}}}
+    page.route("**/v1/admin/recaps/daily?**", lambda route: route.fulfill(status=503, json=body))
+    page.get_by_label("Unit").select_option(world.other_unit_id)
+    # THEN the first unit's rows are gone from under the heading (they stood there, printable, for good), and the
+    # panel says why
+    expect(_panel(page, "Rekap harian")).to_contain_text(busy)
+    expect(daily.get_by_role("cell", name=world.nip, exact=True)).to_have_count(0)
+    d.assert_clean(lambda status, path: status == 503 and path.startswith("/v1/admin/recaps/daily?"))
+
+
 def _panel(page: Any, heading: str) -> Any:
     """The panel of a screen under its heading ("Rekap harian"), to tell apart buttons of the same name."""
     return page.locator("section.panel").filter(has=page.get_by_role("heading", name=heading, exact=True))

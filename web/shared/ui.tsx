@@ -4,6 +4,7 @@
 import type { ComponentChildren } from "preact";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { messageOf } from "./api";
+import { heldFor, type Keyed } from "./keyed";
 
 /** The error line under a form or a list: always in the DOM (screen readers announce what appears in it). */
 /** The browser tab's and the screen reader's name of the page: the screen's own title, then the app's name
@@ -223,9 +224,11 @@ export interface Loaded<T> {
   reload: () => void;
 }
 
-/** The answer of `load` (re-run when `key` changes or on `reload`); the previous answer stays while loading. */
+/** The answer of `load` (re-run when `key` changes or on `reload`). The previous answer stays while the same key is
+ * read again (a reload after an action), never under another key (`heldFor`): another unit's, day's or status's rows
+ * are not shown while the new ones load, nor after their read failed. */
 export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, key: string): Loaded<T> {
-  const [data, setData] = useState<T | null>(null);
+  const [held, setHeld] = useState<Keyed<T> | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const [tick, setTick] = useState(0);
@@ -237,7 +240,7 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, key: strin
     loadRef
       .current(ctrl.signal)
       .then((d) => {
-        setData(d);
+        setHeld({ key, data: d });
         setError(null);
       })
       .catch((exc: unknown) => {
@@ -249,5 +252,5 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, key: strin
     return () => ctrl.abort();
   }, [key, tick]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
-  return { data, error, loading, reload };
+  return { data: heldFor(held, key), error, loading, reload };
 }
