@@ -177,6 +177,8 @@ def _api_access(models: Iterable[type[Model]]) -> FunctionAccess:
 
 
 _BOOTSTRAP: dict[type[Model], tuple[str, ...]] = {AdminModel: (DESCRIBE, GET, PUT)}
+# Taking and giving back a turn (usecases/turns.py): a read of its scope's slot, a conditional write of it.
+_TURNS = (DESCRIBE, QUERY, UPDATE)
 
 # What a daily recap reads: the units' members, plans and events, and each unit's fingerprint cut-over date; a
 # re-run of a past day also the records of its former members, by key (usecases/recaps.py `_former_members`); the
@@ -205,7 +207,7 @@ JOB_ACCESS: dict[str, FunctionAccess] = {
             # a mover's pending faces follow them to the new unit (usecases/simpeg.py `_FollowingMoves`)
             FaceTemplateModel: (DESCRIBE, QUERY, UPDATE),
             # the turn of the one SIMPEG run going on: the nightly sync takes it, the worker gives the API's back
-            LoginGuardModel: (DESCRIBE, QUERY, UPDATE),
+            LoginGuardModel: _TURNS,
             AuditModel: (DESCRIBE, PUT),  # each employee a run deactivated, reactivated or moved, by NIP
         },
         objects={SIMPEG_IMPORT_PREFIX: ("s3:GetObject",)},  # a long import's rows, left by the API
@@ -218,9 +220,10 @@ JOB_ACCESS: dict[str, FunctionAccess] = {
             **_RECAP_READS,
             DailyStatusModel: (DESCRIBE, QUERY, BATCH_WRITE, UPDATE),  # UPDATE: the stamps of a month, of a day
             JobRunModel: (DESCRIBE, QUERY, PUT),  # QUERY: the recap runs of the last days (days to make up)
+            LoginGuardModel: _TURNS,  # the turn of each unit's day it judges (usecases/recaps.py `unit_day_turn`)
         },
         purpose="daily recap: reads the day's plans and events and its recent runs, writes the daily statuses and "
-        "its job runs",
+        "its job runs, holding each unit's day's turn",
     ),
     "FaceRetention": FunctionAccess(
         tables={
@@ -252,7 +255,8 @@ JOB_ACCESS: dict[str, FunctionAccess] = {
             UnitModel: (DESCRIBE, GET, QUERY),  # the units' names; the recap's units
             # statuses read and re-judged; month-end counters; UPDATE: the months' stamps, the days' judged-at
             DailyStatusModel: (DESCRIBE, QUERY, BATCH_WRITE, UPDATE),
-            LoginGuardModel: (DESCRIBE, UPDATE),  # gives the admin's export slot back
+            # gives the admin's export slot back; the turn of each unit's day it judges again (`unit_day_turn`)
+            LoginGuardModel: _TURNS,
         },
         objects={EXPORT_PREFIX: ("s3:PutObject",)},  # the built file; the API signs the link to it
         purpose="report worker: builds monthly exports from the daily statuses into exports/, and judges "

@@ -8,8 +8,9 @@ Reads go per unit and per local date (events through the ``by_unit_date`` index,
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any, TypeVar
@@ -38,12 +39,14 @@ from chalicelib.domain.attendance import REVOKE, Duty, Event
 from chalicelib.domain.calendar import MAX_LEAVE_DAYS, EmployeePlan, RegencyCalendar, UnitPlans
 from chalicelib.domain.people import Employee, Member, recorded_day
 from chalicelib.domain.status import DayStatus, EventKind
+from chalicelib.observability import logger
 from chalicelib.settings import Settings
 from chalicelib.store.base import parse_iso
 from chalicelib.store.cache import TtlCache
 from chalicelib.store.calendar import duty_ranges
 from chalicelib.store.events import MISSING_DIGEST, DayDigest, DayEvent
 from chalicelib.store.people import cached_members_of_unit
+from chalicelib.usecases import turns
 from chalicelib.usecases.schemas.reports import DailyRecapItem, Monitor, MonitorItem, RecapRun
 
 NEIGHBOURS = (-1, 0, 1)  # night shifts: a day's events may fall on the local dates around it
@@ -609,14 +612,15 @@ def recap_units(
     def recap_unit(unor_id: str) -> tuple[int, int, int] | None:
         if stop is not None and stop():
             return None
-        as_of = _judged_as_of(scheduled_at, now)
-        frame, entries = judged_unit_day(unor_id, day, settings, calendar=calendar, scheduled=scheduled)
-        judged = [(e.employee, _stored_status(e, rules, scheduled_at)) for e in entries]
-        rows = [(member, status) for member, status in judged if status is not None]
-        waiting = frozenset(member.nip for member, status in judged if status is None)
-        statuses = runtime.statuses()
-        written, unchanged = statuses.save_day(unor_id, day, rows, dropped=frame.dropped | waiting)
-        statuses.mark_judged(unor_id, day, as_of)
+        with unit_day_turn(unor_id, day):
+            as_of = _judged_as_of(scheduled_at, now)
+            frame, entries = judged_unit_day(unor_id, day, settings, calendar=calendar, scheduled=scheduled)
+            judged = [(e.employee, _stored_status(e, rules, scheduled_at)) for e in entries]
+            rows = [(member, status) for member, status in judged if status is not None]
+            waiting = frozenset(member.nip for member, status in judged if status is None)
+            statuses = runtime.statuses()
+            written, unchanged = statuses.save_day(unor_id, day, rows, dropped=frame.dropped | waiting)
+            statuses.mark_judged(unor_id, day, as_of)
         return written, unchanged, len(entries)
 
     outcomes = map_units(recap_unit, units)
@@ -624,6 +628,30 @@ def recap_units(
     left = [unor_id for unor_id, counted in zip(units, outcomes, strict=True) if counted is None]
     written, unchanged, employees = (sum(t) for t in zip(*per_unit, strict=True)) if per_unit else (0, 0, 0)
     return RecapRun(date=day.isoformat(), employees=employees, written=written, unchanged=unchanged), left
+
+
+# A unit's day is judged by one run at a time: two at once (a leave's re-run beside a review's, the 10:30 run of
+# yesterday beside an admin's decision) each read the day, and the one that read first and saved last stored its
+# older judgement over the newer (a leave entered, answered as re-run, and the day still TK). A run waits for the
+# day's turn up to UNIT_DAY_WAIT_S (a unit's day is judged in a second or two), holding it at most UNIT_DAY_HOLD_S.
+UNIT_DAY_HOLD_S = 60
+UNIT_DAY_WAIT_S = 20.0
+
+
+@contextmanager
+def unit_day_turn(unor_id: str, day: date) -> Iterator[None]:
+    """Hold the turn of the unit's `day` while judging and storing it (see UNIT_DAY_WAIT_S). Not had after the wait
+    (a run cut off holds it until its hold time ends), the day is judged all the same, logged: a recap is never
+    refused for it."""
+    scope = f"recap#{unor_id}#{day.isoformat()}"
+    claim = turns.take(scope, UNIT_DAY_HOLD_S, wait_s=UNIT_DAY_WAIT_S)
+    if not claim.granted:
+        logger.warning("a unit's day judged without its turn", extra={"unor_id": unor_id, "day": day.isoformat()})
+    try:
+        yield
+    finally:
+        if claim.granted:
+            turns.give_back(scope, claim.claim_id)
 
 
 def _judged_as_of(scheduled_at: datetime | None, now: datetime | None) -> datetime:

@@ -258,6 +258,7 @@ def test_scheduled_jobs_touch_only_their_own_tables_and_no_object(resources: dic
         "AdminsTable",
         "MachinePinsTable",  # the units' fingerprint cut-over dates
         "JobRunsTable",
+        "LoginGuardsTable",  # the turn of each unit's day it judges (usecases/recaps.py `unit_day_turn`)
     }
     # the face retention deletes faces of the departed and audits it; it cannot touch events or the audit's entries
     assert _tables_with_any_access(resources, "FaceRetention") == {
