@@ -29,12 +29,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import os
 import statistics
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -52,6 +53,9 @@ from evaluation.cli import (
     read_labels,
     resolve_model_dir,
 )
+
+if TYPE_CHECKING:
+    from chalicelib.store.faces import NewTemplate
 
 FACES = Path(__file__).resolve().parents[1] / ".." / "shared" / "faces"
 DIMS = {"dlib_resnet_v1": 128, "mobilefacenet_fp": 512}
@@ -163,13 +167,21 @@ def index_figures_of(policy: ScoringPolicy, n: int) -> None:
     )
 
 
+def _new(member: CohortMember) -> NewTemplate:
+    """The member's template to store, its photo named by a sha256 of its own (one photo is stored once per employee:
+    the enrolment's photo claim)."""
+    from chalicelib.face.types import PhotoFingerprint
+    from chalicelib.store.faces import NewTemplate
+
+    photo = PhotoFingerprint(hashlib.sha256(member.template.template_id.encode()).hexdigest(), 0)
+    return NewTemplate(member.template.template_id, member.template.embeddings, photo, "k", "b")
+
+
 def memory_load(n: int) -> None:
     """The index's load through `runtime.face_index` from the in-memory twin (no storage latency)."""
     from chalicelib import runtime
     from chalicelib.domain.people import Employee
-    from chalicelib.face.types import PhotoFingerprint
     from chalicelib.settings import load_settings
-    from chalicelib.store.faces import NewTemplate
     from chalicelib.store.repositories import memory_repositories
 
     settings = load_settings()
@@ -179,8 +191,7 @@ def memory_load(n: int) -> None:
     for m in members(n, policy.model_ids):
         if repos.people.get_employee(m.owner) is None:
             repos.people.put_employee(Employee(m.owner, "x", "U1"))
-        fp = PhotoFingerprint("0" * 64, 0)
-        repos.faces.save_template(m.owner, NewTemplate(m.template.template_id, m.template.embeddings, fp, "k", "b"))
+        repos.faces.save_template(m.owner, _new(m))
     start = time.perf_counter()
     runtime.face_index(settings)
     loaded = time.perf_counter() - start
@@ -197,9 +208,7 @@ def stored_pairs_figures(n: int, kept: int = 200) -> None:
     from chalicelib import runtime
     from chalicelib.domain.people import Employee, Principal
     from chalicelib.face.index import Pair
-    from chalicelib.face.types import PhotoFingerprint
     from chalicelib.settings import load_settings
-    from chalicelib.store.faces import NewTemplate
     from chalicelib.store.repositories import memory_repositories
     from chalicelib.usecases import faces
 
@@ -207,13 +216,12 @@ def stored_pairs_figures(n: int, kept: int = 200) -> None:
     repos = memory_repositories()
     runtime.use_repositories(repos)
     _, policy = runtime.engine_and_policy(settings)
-    fp = PhotoFingerprint("0" * 64, 0)
     rows = members(n + 40, policy.model_ids)
     for m in rows:
         if repos.people.get_employee(m.owner) is None:
             repos.people.put_employee(Employee(m.owner, "x", "U1"))
     for m in rows[:n]:
-        repos.faces.save_template(m.owner, NewTemplate(m.template.template_id, m.template.embeddings, fp, "k", "b"))
+        repos.faces.save_template(m.owner, _new(m))
     runtime.face_index(settings)  # loaded (and stacked by the first check) as in a warm API process
     faces.check_not_duplicate("-", members(1, policy.model_ids, seed=99)[0].template.embeddings, settings)
     checks, rechecks = [], []
@@ -221,7 +229,7 @@ def stored_pairs_figures(n: int, kept: int = 200) -> None:
         started = time.perf_counter()
         faces.check_not_duplicate(m.owner, m.template.embeddings, settings)
         checks.append(time.perf_counter() - started)
-        repos.faces.save_template(m.owner, NewTemplate(m.template.template_id, m.template.embeddings, fp, "k", "b"))
+        repos.faces.save_template(m.owner, _new(m))
         started = time.perf_counter()
         faces.confirm_unique(m.owner, m.template, settings)
         rechecks.append(time.perf_counter() - started)
@@ -266,17 +274,14 @@ REFRESH_KS = (1, 2, 5, 10, 20, 50)
 def other_process_changes(repo: Any, fresh: Iterator[CohortMember], approved: list[CohortMember], k: int) -> None:
     """k changes of the approved set by another process (its writes only: no index of this process hears of
     them): every fifth a deletion of an approved template, the others approvals of new ones at enrolment."""
-    from chalicelib.face.types import PhotoFingerprint
-    from chalicelib.store.faces import NewTemplate
 
-    fp = PhotoFingerprint("0" * 64, 0)
     for i in range(k):
         if i % 5 == 4:
             gone = approved.pop(0)
             assert repo.delete_template(gone.owner, gone.template.template_id)
         else:
             m = next(fresh)
-            repo.save_template(m.owner, NewTemplate(m.template.template_id, m.template.embeddings, fp, "k", "b"))
+            repo.save_template(m.owner, _new(m))
             approved.append(m)
 
 
@@ -332,9 +337,7 @@ def refresh_figures(n: int, repeat: int = 5) -> None:
     """The refresh over the in-memory twin: the CPU of applying k changes vs of loading N templates again."""
     from chalicelib import runtime
     from chalicelib.domain.people import Employee
-    from chalicelib.face.types import PhotoFingerprint
     from chalicelib.settings import load_settings
-    from chalicelib.store.faces import NewTemplate
     from chalicelib.store.repositories import memory_repositories
 
     settings = load_settings()
@@ -345,9 +348,8 @@ def refresh_figures(n: int, repeat: int = 5) -> None:
     for m in rows:
         if repos.people.get_employee(m.owner) is None:
             repos.people.put_employee(Employee(m.owner, "x", "U1"))
-    fp = PhotoFingerprint("0" * 64, 0)
     for m in rows[:n]:
-        repos.faces.save_template(m.owner, NewTemplate(m.template.template_id, m.template.embeddings, fp, "k", "b"))
+        repos.faces.save_template(m.owner, _new(m))
     label = f"{policy.name} {n} templates, in-memory twin"
     refresh_runs(settings, repos.faces, rows, n, repeat=repeat, full_repeat=3, label=label)
     runtime.forget_cohort()

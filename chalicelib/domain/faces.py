@@ -75,11 +75,17 @@ class TemplateInfo:
     decided_at: str | None = None
     note: str | None = None
 
+    @property
+    def reset_admins(self) -> frozenset[str]:
+        """Every admin who reset the phone or issued the code it was bound with within the window before its
+        enrolment (`resetters`, `reset_by` among them: a template stored before `resetters` names it alone)."""
+        return self.resetters | ({self.reset_by} if self.reset_by else frozenset())
+
     def barred_from_approval(self) -> frozenset[str]:
         """Four eyes: the admins who may not approve it, enrolled within the window after a device reset: every
-        admin who reset the phone or issued the code it was bound with (`resetters`, `reset_by`), and its enroller;
-        none otherwise."""
-        resetters = self.resetters | ({self.reset_by} if self.reset_by else set())
+        admin who reset the phone or issued the code it was bound with (`reset_admins`), and its enroller; none
+        otherwise."""
+        resetters = self.reset_admins
         return resetters | {self.created_by} if resetters else frozenset()
 
 

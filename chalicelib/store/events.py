@@ -366,13 +366,14 @@ class MarkTaken(Exception):
 
 
 class PhotoTaken(Exception):
-    """The very photo (its bytes) was recorded by a concurrent check-in of the employee (REPLAYED_PHOTO): the
-    replay check reads the history before the write, so two sent at once would both pass it."""
+    """The very photo (its bytes) was recorded by a concurrent check-in or enrolment of the employee (a check-in's:
+    REPLAYED_PHOTO; an enrolment's: its first try's face, `usecases.faces`): the replay check reads the history
+    before the write, so two sent at once would both pass it."""
 
 
 def photo_claim_key(nip: str) -> str:
-    """The partition of an employee's recorded photos by their sha256 (one item each): the write's guard against
-    one photo recorded twice by check-ins sent at once."""
+    """The partition of an employee's recorded photos by their sha256 (one item each, `add_photo_claim`): the
+    write's guard against one photo recorded twice by check-ins or enrolments sent at once."""
     return f"{nip}#photos"
 
 
@@ -545,6 +546,16 @@ def add_fingerprint(tx: TransactWrite, nip: str, ref: str, fp: PhotoFingerprint,
         add_index_item(tx, nip, key, fp.face_hash, expires)
 
 
+def add_photo_claim(tx: TransactWrite, nip: str, sha256: str, now: datetime) -> None:
+    """Put the claim of a photo's bytes (`photo_claim_key`, kept as long as its fingerprint) into the caller's
+    transaction (a recorded check-in here, an enrolment in `store.faces`): its condition fails when a check-in or an
+    enrolment of the employee claimed these bytes first, which the caller raises as PhotoTaken."""
+    claim = FingerprintModel(
+        photo_claim_key(nip), sha256, sha256=sha256, phash="", expires=now + timedelta(days=FINGERPRINT_DAYS)
+    )
+    tx.save(claim, condition=FingerprintModel.key.does_not_exist())
+
+
 def forget_vectors(tx: TransactWrite, nip: str, ref: str, created_at: str) -> None:
     """Put into the caller's transaction (a face refused or deleted, `store.faces`): the fingerprint row of the
     enrolment photo written with it (`add_fingerprint`, at `created_at`) keeps its hashes and aligned face, which
@@ -651,9 +662,7 @@ class DynamoEventsRepository(EventDecisions):
                     tx.save(mark, condition=free)
                 if claims_photo(w):
                     assert w.photo is not None
-                    claim = FingerprintModel(photo_claim_key(nip), w.photo.sha256, sha256=w.photo.sha256, phash="",
-                                             expires=w.now + timedelta(days=FINGERPRINT_DAYS))  # fmt: skip
-                    tx.save(claim, condition=FingerprintModel.key.does_not_exist())
+                    add_photo_claim(tx, nip, w.photo.sha256, w.now)
                 if w.photo is not None:
                     add_fingerprint(tx, nip, w.event.event_id, w.photo, w.now)
                 tx.save(_answer_item(w.claim_key, w.request_fingerprint, w.now, w.answer))

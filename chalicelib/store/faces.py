@@ -6,8 +6,8 @@ from dicts, and `tests/unit/store/faces_contract.py` is the one test class both 
 
 Vectors of several models are packed into one binary attribute: float32 little-endian, in the order of a
 ``layout`` list of ``[model id, dimension]``, so a template always says which models made it
-(`store.vectors`). An enrolment photo's fingerprint is written with its template; the events repository
-(`store.events`) owns the fingerprints and reads them for replay checks.
+(`store.vectors`). An enrolment photo's fingerprint, and the claim of its bytes, are written with its template; the
+events repository (`store.events`) owns the fingerprints and claims and reads them for replay checks.
 
 Review: a template is approved, pending or rejected (`domain.faces`). Only approved ones carry a `shard`, so
 the `by_shard` index (cohort, duplicate index) holds nothing else; pending ones carry `pending_unit`, the
@@ -64,6 +64,7 @@ from chalicelib.face.types import PhotoFingerprint, Template, Vector
 from chalicelib.store.audit import AuditBatch, save_in
 from chalicelib.store.base import (
     ConditionFailed,
+    cancelled_items,
     decode_cursor,
     encode_cursor,
     iso,
@@ -72,7 +73,7 @@ from chalicelib.store.base import (
     transaction,
     utc_now,
 )
-from chalicelib.store.events import add_fingerprint, forget_vectors
+from chalicelib.store.events import PhotoTaken, add_fingerprint, add_photo_claim, forget_vectors
 from chalicelib.store.models import (
     EmployeeModel,
     FaceApprovalModel,
@@ -107,6 +108,8 @@ CHANGES_TTL = timedelta(days=1)
 CHANGE_ATTEMPTS = 20
 CHANGE_BACKOFF_S = 0.02
 CHANGE_BUDGET_S = 10.0
+# Where an enrolment's transaction claims its photo's bytes (`add_photo_claim`), after the template.
+PHOTO_CLAIM_ITEM = 1
 # Parallel Queries of the `by_shard` index when loading every approved template (pynamodb's pool holds 10).
 SHARD_READERS = 8
 _TEMPLATE_ID = re.compile(r"^t-[0-9a-f]{12}-([0-9]{18})$")
@@ -227,9 +230,11 @@ class FacesRepository(Protocol):
     fails raises ConditionFailed."""
 
     def save_template(self, nip: str, new: NewTemplate, audit: AuditBatch | None = None) -> None:
-        """Store a new template (its vectors and the photo's fingerprint), count it on the employee (approved:
-        and note the models of their approved faces there, `note_models`; pending: at most PENDING_PER_EMPLOYEE
-        waiting), with the `audit` entries naming the enrolment, all or nothing:
+        """Store a new template (its vectors and the photo's fingerprint, its bytes claimed for the employee as a
+        recorded check-in claims them: `store.events.photo_claim_key`), count it on the employee (approved: and
+        note the models of their approved faces there, `note_models`; pending: at most PENDING_PER_EMPLOYEE
+        waiting), with the `audit` entries naming the enrolment, all or nothing: PhotoTaken when a check-in or
+        another enrolment of the employee claimed these bytes first (two enrolments of one photo sent at once);
         ConditionFailed when the id is taken, the employee is unknown or too many of theirs are pending."""
         ...
 
@@ -457,15 +462,19 @@ class DynamoFacesRepository:
             try:
                 with storage_call("dynamodb"), transaction(request_token()) as tx:
                     tx.save(model, condition=FaceTemplateModel.template_id.does_not_exist())
+                    add_photo_claim(tx, nip, new.fingerprint.sha256, now)  # item PHOTO_CLAIM_ITEM
                     add_fingerprint(tx, nip, new.template_id, new.fingerprint, now)
                     tx.update(EmployeeModel(nip), actions=counts + noted, condition=condition)
                     if count is not None:
                         _logged_approval(tx, nip, new.template_id)
                         _counted_change(tx, count, nip, new.template_id, (data, layout))
                     save_in(tx, audit)
-            except ConditionFailed:
-                if not _stored_as(self._get(nip, new.template_id), model):
-                    raise
+            except ConditionFailed as exc:
+                if _stored_as(self._get(nip, new.template_id), model):
+                    return
+                if PHOTO_CLAIM_ITEM in cancelled_items(exc):
+                    raise PhotoTaken() from exc
+                raise
 
         if approved:
             self._with_change_count(write)

@@ -86,7 +86,10 @@ def memory_repositories() -> Repositories:
         people=people,
         events=events,
         faces=InMemoryFacesRepository(
-            people, fingerprints=events.remember_fingerprint, vectors_gone=events.forget_vectors
+            people,
+            fingerprints=events.remember_fingerprint,
+            vectors_gone=events.forget_vectors,
+            photo_claim=events.photo_claim,
         ),
         photos=InMemoryPhotoBuckets(),
         zones=InMemoryZonesRepository(people),  # moves the employees' field-duty hints, as DynamoDB does

@@ -50,7 +50,7 @@ from chalicelib.observability import logger
 from chalicelib.settings import Settings
 from chalicelib.store.audit import AuditBatch, AuditOf
 from chalicelib.store.base import ConditionFailed, bad_cursor, decode_position, encode_cursor, iso, parse_iso
-from chalicelib.store.events import EVENT_ID
+from chalicelib.store.events import EVENT_ID, PhotoTaken
 from chalicelib.store.faces import (
     PENDING_PER_EMPLOYEE,
     Decision,
@@ -139,22 +139,37 @@ def new_or_kept(
 ) -> TemplateInfo | None:
     """None for a photo not sent before (`check_not_sent_before`). The very bytes `actor` enrolled for the
     employee within RESENT_WITHIN are the retry of that enrolment, which stored its template (with its `face.enrol`
-    entry) and then failed (its re-check: 503, or its answer lost): that template, what followed it finished, no
-    second entry. Any other copy: REPLAYED_PHOTO as before."""
+    entry) and then failed (its re-check: 503, or its answer lost): that template (`_answered_again`). Any other
+    copy: REPLAYED_PHOTO as before."""
     engine, _ = runtime.engine_and_policy(settings)
     try:
         check_not_sent_before(nip, analysis, engine.config.replay, now)
     except ReplayedPhotoError as exc:
-        kept = _enrolled_from(data, actor.subject, nip, settings, now) if _identical(exc) else None
-        if kept is None:
+        if not _identical(exc):
             raise
-        _finish_enrolment(actor, nip, kept, settings)
-        return kept.info
+        return _answered_again(actor, nip, data, exc, settings=settings, now=now)
     return None
 
 
+def _answered_again(
+    actor: Principal, nip: str, data: bytes, refusal: Exception, *, settings: Settings, now: datetime
+) -> TemplateInfo:
+    """The template `actor` enrolled for the employee from these very bytes within RESENT_WITHIN, what followed its
+    storing finished again (`_finish_enrolment`, no second entry): the answer to a retry of that enrolment, or to
+    the second of two sent at once. None such: `refusal` is raised."""
+    kept = _enrolled_from(data, actor.subject, nip, settings, now)
+    if kept is None:
+        raise refusal
+    _finish_enrolment(actor, nip, kept, settings)
+    return kept.info
+
+
+# The replay refusal's reason for the very bytes sent before (`face.replay`).
+IDENTICAL = "identical_bytes"
+
+
 def _identical(refusal: ReplayedPhotoError) -> bool:
-    return bool(refusal.details) and refusal.details.get("reason") == "identical_bytes"
+    return bool(refusal.details) and refusal.details.get("reason") == IDENTICAL
 
 
 def _enrolled_from(data: bytes, actor: str, nip: str, settings: Settings, now: datetime) -> FoundTemplate | None:
@@ -250,15 +265,23 @@ def _keep_checked(
 ) -> tuple[str, FaceQuality, TemplateStatus]:
     """`keep_enrolment` of a photo that passed the checks, under four eyes and the own-face match: an employee's
     own face, or one an admin enrolled after a device reset within FOUR_EYES or unlike the employee's approved
-    ones (for want of a super admin), is kept pending; any other admin's enrolment approved (and re-checked)."""
+    ones (for want of a super admin), is kept pending; any other admin's enrolment approved (and re-checked).
+    The same photo sent twice at once (a double tap; a retry of a try API Gateway cut off while it ran on) passes
+    both replay checks: the write's claim of its bytes keeps the first, and the other is answered with its
+    template as a later retry is (`_answered_again`; REPLAYED_PHOTO when another sender's it is)."""
     reset_by = four_eyes(employee, now)
     own = own_match(employee, analysis.embeddings, settings)
     waits = actor.role == "employee" or reset_by is not None or _needs_super_admin(own, actor)
-    return keep_enrolment(
-        actor.subject, employee.nip, data, analysis, settings=settings, now=now,
-        status=PENDING if waits else APPROVED, unor_id=employee.unor_id, reset_by=reset_by,
-        resetters=resetters(employee, now), own=own, recheck=True, role=actor.role,
-    )  # fmt: skip
+    try:
+        return keep_enrolment(
+            actor.subject, employee.nip, data, analysis, settings=settings, now=now,
+            status=PENDING if waits else APPROVED, unor_id=employee.unor_id, reset_by=reset_by,
+            resetters=resetters(employee, now), own=own, recheck=True, role=actor.role,
+        )  # fmt: skip
+    except PhotoTaken:
+        replayed = ReplayedPhotoError(ENROL_REPLAYED, {"reason": IDENTICAL})
+        kept = _answered_again(actor, employee.nip, data, replayed, settings=settings, now=now)
+        return kept.template_id, FaceQuality(**kept.quality), first_status(kept)
 
 
 def _resent_to_full_queue(
@@ -269,11 +292,7 @@ def _resent_to_full_queue(
     pending = sum(t.status == PENDING for t in runtime.faces().template_rows(nip))
     if pending < PENDING_PER_EMPLOYEE:
         return None
-    kept = _enrolled_from(data, actor.subject, nip, settings, now)
-    if kept is None:
-        raise _full_queue(pending, actor)
-    _finish_enrolment(actor, nip, kept, settings)
-    return kept.info
+    return _answered_again(actor, nip, data, _full_queue(pending, actor), settings=settings, now=now)
 
 
 def _full_queue(pending: int, actor: Principal) -> ConflictError:
@@ -634,6 +653,7 @@ def _pending_views(rows: list[PendingTemplate], unor_id: str, settings: Settings
             quality=FaceQuality(**row.info.quality),
             photo_url=store.presign(row.info.photo_key, evidence_ttl_s(settings)),
             reset_by=row.info.reset_by,
+            resetters=sorted(row.info.reset_admins),
             own_match=_own_match_view(row.info.own_match),
         )
         for row in rows

@@ -198,7 +198,12 @@ def test_a_second_admin_s_code_does_not_free_the_admin_who_reset_the_phone_over_
     photo = {"photo": b64(selfie("deepface/img13.jpg"))}
     sent = api.call("POST", "/v1/me/faces", photo, token=stand_in.body["token"])
     assert sent.status == 201 and sent.body["status"] == "pending", sent.body
-    # THEN neither the admin who reset the phone nor the code's issuer may approve it: four eyes, each refused
+    # THEN the queue names both of them (the console disables Setujui Wajah for each before the click)
+    queue = api.call("GET", f"/v1/admin/faces/pending?nip={NIP}", token=third)
+    assert queue.status == 200, queue.body
+    [item] = queue.body["items"]
+    assert (item["reset_by"], item["resetters"]) == ("ops-u1-b", ["ops-u1", "ops-u1-b"]), item
+    # AND neither the admin who reset the phone nor the code's issuer may approve it: four eyes, each refused
     path = f"/v1/admin/faces/{sent.body['template_id']}"
     for token in (resetter, issuer):
         refused = api.call("POST", path, {"decision": "approve"}, token=token)

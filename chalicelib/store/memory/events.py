@@ -8,7 +8,8 @@ its conditions are checked and its records written without another write in betw
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, Literal
@@ -77,7 +78,7 @@ class InMemoryEventsRepository(EventDecisions):
         self._claims: dict[str, Claim] = {}
         self._fingerprints: dict[str, dict[str, PhotoFingerprint]] = {}
         self._kept_empty: set[tuple[str, str]] = set()  # unit-days given an empty digest (`keep_empty`)
-        self._photos: set[tuple[str, str]] = set()  # (nip, sha256) of the recorded check-ins' photos
+        self._photos: set[tuple[str, str]] = set()  # (nip, sha256) of the recorded check-ins' and enrolments' photos
         self._lock = threading.Lock()
 
     # --- idempotency ---------------------------------------------------------------------------------
@@ -223,6 +224,24 @@ class InMemoryEventsRepository(EventDecisions):
         """Twin only: what DynamoDB's enrolment transaction (`store.faces`) writes with a new template."""
         with self._lock:
             self._remember(nip, ref, fp, now)
+
+    @contextmanager
+    def photo_claim(self, nip: str, sha256: str) -> Iterator[None]:
+        """Twin only: the claim of a photo's bytes that DynamoDB's enrolment transaction (`store.faces`) writes
+        with a new template (`store.events.add_photo_claim`), the one a recorded check-in writes: PhotoTaken when
+        either claimed these bytes first, and dropped again when the write it is held for fails, as a failed
+        transaction writes nothing."""
+        photo = (nip, sha256)
+        with self._lock:
+            if photo in self._photos:
+                raise PhotoTaken()
+            self._photos.add(photo)
+        try:
+            yield
+        except BaseException:
+            with self._lock:
+                self._photos.discard(photo)
+            raise
 
     def forget_vectors(self, nip: str, ref: str, created_at: str) -> None:
         """Twin only: what DynamoDB's transaction refusing or deleting a face (`store.events.forget_vectors`)

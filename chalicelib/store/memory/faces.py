@@ -3,8 +3,9 @@
 It answers exactly as the DynamoDB repository does, as pinned by `tests/unit/store/faces_contract.py`, which
 both pass. What DynamoDB writes in the same transaction as a template lives in other twins here: the
 employee's template count and models in the people twin it is given, the photo's fingerprint in whatever
-`fingerprints` receives (the replay history's twin; without one it is not kept). The log of the approved set's
-changes leaves out entries past their expiry (DynamoDB's TTL may have deleted them, or not yet).
+`fingerprints` receives (the replay history's twin; without one it is not kept), the claim of its bytes in
+`photo_claim` (the same twin's, shared with the check-ins; without one nothing is claimed). The log of the
+approved set's changes leaves out entries past their expiry (DynamoDB's TTL may have deleted them, or not yet).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 import random
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -53,6 +55,9 @@ from chalicelib.store.vectors import pack, unpack
 FingerprintSink = Callable[[str, str, PhotoFingerprint, datetime], None]
 # (nip, ref, when as stored): where it says that a refused or deleted face's enrolment photo keeps no vectors.
 VectorsGone = Callable[[str, str, str], None]
+# (nip, sha256): where it claims an enrolment photo's bytes (the events twin's `photo_claim`), held while the
+# template is written: PhotoTaken when a check-in or enrolment of the employee claimed them first.
+PhotoClaim = Callable[[str, str], AbstractContextManager[None]]
 
 
 @dataclass(frozen=True)
@@ -82,10 +87,12 @@ class InMemoryFacesRepository:
         people: InMemoryPeopleRepository,
         fingerprints: FingerprintSink | None = None,
         vectors_gone: VectorsGone | None = None,
+        photo_claim: PhotoClaim | None = None,
     ) -> None:
         self._people = people
         self._fingerprints = fingerprints
         self._vectors_gone = vectors_gone
+        self._photo_claim = photo_claim
         self._templates: dict[str, dict[str, _Stored]] = {}
         self._version = 0
         self._changes: dict[int, _Change] = {}  # by the count each made
@@ -123,19 +130,24 @@ class InMemoryFacesRepository:
             since = new.unless_reset_since
             if since is not None and employee.device_reset_at is not None and employee.device_reset_at >= since:
                 raise ConditionFailed("dynamodb")  # `update_face_state` checks it again as it writes
-            if audit is not None:
-                audit.write()  # its failure stores no template, as a failed transaction does
-            if new.status == APPROVED:  # its condition first: refused, nothing is written
-                noted = self._noted_models(nip, new.template_id, models)
-                self._people.update_face_state(
-                    nip, templates_added=1, face_model=noted, approved=True, unless_reset_since=since
-                )
-                self._counted_change(nip, Template(new.template_id, dict(vectors)))
-            else:
-                self._people.update_face_state(nip, pending_added=1, unless_reset_since=since)
-            self._templates.setdefault(nip, {})[new.template_id] = _Stored(info, vectors, random.randrange(SHARDS))
+            with self._claimed(nip, new.fingerprint.sha256):
+                if audit is not None:
+                    audit.write()  # its failure stores no template, as a failed transaction does
+                if new.status == APPROVED:  # its condition first: refused, nothing is written
+                    noted = self._noted_models(nip, new.template_id, models)
+                    self._people.update_face_state(
+                        nip, templates_added=1, face_model=noted, approved=True, unless_reset_since=since
+                    )
+                    self._counted_change(nip, Template(new.template_id, dict(vectors)))
+                else:
+                    self._people.update_face_state(nip, pending_added=1, unless_reset_since=since)
+                self._templates.setdefault(nip, {})[new.template_id] = _Stored(info, vectors, random.randrange(SHARDS))
         if self._fingerprints is not None:
             self._fingerprints(nip, new.template_id, new.fingerprint, now)
+
+    def _claimed(self, nip: str, sha256: str) -> AbstractContextManager[None]:
+        """The claim of the photo's bytes held while its template is written (none without a claims' twin)."""
+        return nullcontext() if self._photo_claim is None else self._photo_claim(nip, sha256)
 
     def _counted_change(self, nip: str, template: Template | None, removed: str | None = None) -> None:
         """The approved set changed (caller holds the lock): the count moves and the change is logged under it."""

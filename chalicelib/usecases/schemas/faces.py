@@ -55,8 +55,14 @@ class PendingFace(Result):
     quality: FaceQuality
     photo_url: str = Field(json_schema_extra={"format": "uri"}, description="Short-lived signed link.")
     reset_by: str | None = Field(
-        description="Four eyes: enrolled within 7 days after this admin reset the employee's device, so "
-        "another admin must approve it (null: any admin of the unit)."
+        description="Four eyes: enrolled within 7 days after this admin reset the employee's device (the last "
+        "reset; `resetters` names every admin barred), so another admin must approve it (null: any admin of the "
+        "unit)."
+    )
+    resetters: list[str] = Field(
+        description="Four eyes: every admin who reset the employee's device, or issued the activation code it was "
+        "bound with, within 7 days before the face was enrolled (`reset_by` among them), sorted. None of them, nor "
+        "its enroller (`created_by`), may approve it (403 `four_eyes`); empty: any admin of the unit."
     )
     own_match: OwnMatchView | None = Field(
         description="The face scored against the employee's approved faces when it was enrolled, as a "

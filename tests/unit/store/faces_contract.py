@@ -25,6 +25,7 @@ from chalicelib.face.index import Pair
 from chalicelib.face.types import PhotoFingerprint, Template, Vector
 from chalicelib.store.audit import AuditBatch, AuditRepository
 from chalicelib.store.base import ConditionFailed, iso, parse_iso, utc_now
+from chalicelib.store.events import PhotoTaken
 from chalicelib.store.faces import COHORT_PER_SHARD, PENDING_PER_EMPLOYEE, Decision, FacesRepository, NewTemplate
 from chalicelib.store.people import PeopleRepository
 
@@ -315,6 +316,35 @@ class FacesRepositoryContract(FacesSetUp):
         assert self.pending_count(repo) == PENDING_PER_EMPLOYEE
         # the other employee has their own places
         self.pending(repo, "t-x", seed=7, nip=OTHER)
+
+    def test_one_photo_is_stored_once_for_an_employee_by_enrolments_sent_at_once(
+        self,
+        repo: FacesRepository,
+        people: PeopleRepository,
+        audit_log: AuditRepository,
+        history: Callable[[str, datetime], list[PhotoFingerprint]],
+    ) -> None:
+        def named(template_id: str) -> AuditBatch:
+            return audit_log.stamped("op", "face.enrol", {NIP: {"template_id": template_id}})
+
+        # GIVEN an admin's enrolment stored (approved) and the employee's own (pending), each claiming its bytes
+        repo.save_template(NIP, NewTemplate("t-1", vectors(1), fingerprint(1), "k/t-1", "op", QUALITY), named("t-1"))
+        self.pending(repo, "t-p", seed=2)
+        # WHEN each photo is stored again under a new id (the second of two sent at once: both replay checks read
+        # the history before either write), approved or pending alike
+        approved = NewTemplate("t-2", vectors(1), fingerprint(1), "k/t-2", "op", QUALITY)
+        waiting = NewTemplate("t-q", vectors(2), fingerprint(2), "k/t-q", NIP, status="pending", unor_id="U1")
+        for again in (approved, waiting):
+            with pytest.raises(PhotoTaken):
+                repo.save_template(NIP, again, named(again.template_id))
+        # THEN nothing of them is written: no template, count, change, fingerprint nor entry
+        assert [t.template_id for t in repo.template_rows(NIP)] == ["t-1", "t-p"]
+        assert (self.count_of(people)[0], self.pending_count(repo), repo.approved_version()) == (1, 1, 1)
+        assert sorted(fp.sha256 for fp in history(NIP, utc_now())) == sorted(fingerprint(n).sha256 for n in (1, 2))
+        assert [e.detail for e in audit_log.entries_of_day(AUDIT_START.date())] == [{"template_id": "t-1"}]
+        # AND another employee's photo of the same bytes is theirs to store (the claims are each employee's)
+        self.save(repo, "t-o", seed=1, nip=OTHER)
+        assert [t.template_id for t in repo.template_rows(OTHER)] == ["t-o"]
 
     def test_the_employee_record_says_a_face_waits_until_each_is_decided_or_deleted(
         self, repo: FacesRepository, people: PeopleRepository

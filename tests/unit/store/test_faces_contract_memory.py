@@ -24,7 +24,10 @@ class TestInMemoryFacesRepository(FacesRepositoryContract):
     @pytest.fixture
     def repo(self, people: InMemoryPeopleRepository, events: InMemoryEventsRepository) -> FacesRepository:
         return InMemoryFacesRepository(
-            people, fingerprints=events.remember_fingerprint, vectors_gone=events.forget_vectors
+            people,
+            fingerprints=events.remember_fingerprint,
+            vectors_gone=events.forget_vectors,
+            photo_claim=events.photo_claim,
         )
 
     @pytest.fixture

@@ -164,7 +164,7 @@ def test_a_self_enrolment_waits_for_an_admin_and_counts_once_approved(
         "pending",
         None,
     )
-    assert item.created_by == NIP and item.photo_url
+    assert item.created_by == NIP and item.photo_url and item.resetters == []
     assert faces.list_pending(STRANGER, PendingFacesQuery(), settings).items == []
     with pytest.raises(ForbiddenError):
         faces.list_pending(STRANGER, PendingFacesQuery(unor_id="U1"), settings)
@@ -305,13 +305,15 @@ def test_unknown_or_foreign_template_ids_are_not_found(settings: Settings, trail
 
 def _waiting(count: int, name: str, settings: Settings) -> None:
     """`count` of the employee's own faces waiting for a decision, stored directly (one photo for all: distinct
-    ones are not needed here), each with its photo kept as an enrolment keeps it."""
+    ones are not needed here, each stored as if its bytes differed, as a photo's claim is of its bytes), each with
+    its photo kept as an enrolment keeps it."""
     analysis = faces.analyse_selfie(selfie(name), settings)
     for n in range(count):
         template_id = f"t-{n:012x}-{NIP}"
         runtime.photos(settings).put(template_id, selfie(name))
+        fingerprint = replace(analysis.fingerprint, sha256=f"{n:064x}")
         template = NewTemplate(
-            template_id, analysis.embeddings, analysis.fingerprint, template_id, NIP, status="pending", unor_id="U1"
+            template_id, analysis.embeddings, fingerprint, template_id, NIP, status="pending", unor_id="U1"
         )
         runtime.faces().save_template(NIP, template)
 
@@ -414,6 +416,46 @@ def test_the_photo_that_filled_the_queue_sent_again_after_a_lost_answer_is_answe
     # ... while another photo is still refused
     with pytest.raises(ConflictError):
         faces.self_enrol(employee(), photo(JOLIE[1]), settings, now)
+
+
+def both_past_the_replay_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two enrolments meet after their replay checks (at the duplicate check, the last step before the write):
+    each read a history without the other's photo, as a double tap, or a retry sent while API Gateway's cut-off
+    first try still runs, do."""
+    meet, check = threading.Barrier(2, timeout=120), faces.check_not_duplicate
+
+    def checked_then_met(*args: object, **kwargs: object) -> None:
+        check(*args, **kwargs)  # type: ignore[arg-type]
+        meet.wait()
+
+    monkeypatch.setattr(faces, "check_not_duplicate", checked_then_met)
+
+
+@pytest.mark.parametrize("sender", [SUPER, employee()], ids=["admin", "employee"])
+def test_the_same_photo_sent_twice_at_once_is_kept_once_and_both_answered_with_it(
+    settings: Settings, trail: Audit, now: datetime, monkeypatch: pytest.MonkeyPatch, sender: Principal
+) -> None:
+    # GIVEN the very same photo sent twice at once, both past the replay check before either is stored
+    both_past_the_replay_check(monkeypatch)
+    sent = photo(JOLIE[0])
+    answers: list[str] = []
+
+    def send() -> None:
+        if sender.role == "employee":
+            answers.append(faces.self_enrol(sender, sent, settings, now).template_id)
+        else:
+            answers.append(faces.enrol(sender, NIP, sent, settings, now).template_id)
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # THEN one face is kept (one place of the queue, or one approved face), named once, and both answers name it
+    [kept] = runtime.faces().template_rows(NIP)
+    assert answers == [kept.template_id] * 2
+    assert state() == ((0, 1) if sender.role == "employee" else (1, 0))
+    assert [(a, d["template_id"]) for _, a, _, d in trail()] == [("face.enrol", kept.template_id)]
 
 
 # --- attacks on the decision ------------------------------------------------------------------------------
@@ -629,6 +671,9 @@ def test_after_a_reset_the_admin_whose_new_code_bound_the_phone_may_not_approve_
     onboarding.reset_device(RESETTER, NIP, now)
     activate_with_new_code(COLLEAGUE, settings, now, "android-0009-zzzz")
     answer = faces.self_enrol(employee(), photo(JOLIE[0]), settings, now)
+    # THEN the queue names both, not the last alone: the console leaves the approval to a third admin before the click
+    [queued] = faces.list_pending(SUPER, PendingFacesQuery(nip=NIP), settings).items
+    assert (queued.template_id, queued.reset_by, queued.resetters) == (answer.template_id, "sari", ["budi", "sari"])
     # WHEN the code's issuer, or the admin who reset the phone (the later code does not free them), approves the
     # face enrolled on that phone, THEN it is refused: a third admin decides
     with pytest.raises(ForbiddenError) as refusal:

@@ -85,5 +85,16 @@ describe("approvalLeftToAnother", () => {
 
   it("asks nothing of a face enrolled without a reset before it", () => {
     expect(approvalLeftToAnother({ reset_by: null, created_by: "budi" }, "budi")).toBeNull();
+    expect(approvalLeftToAnother({ reset_by: null, resetters: [], created_by: "budi" }, "budi")).toBeNull();
+  });
+
+  it("leaves it to another than every admin who reset the phone or issued its code, not the last alone", () => {
+    // budi reset the phone, sari's code bound it again (the last reset: `reset_by`), and the face came from the app
+    const face = { reset_by: "sari", resetters: ["budi", "sari"], created_by: NIP };
+    expect(approvalLeftToAnother(face, "budi")).toBe(
+      "Wajah setelah reset perangkat harus disetujui admin lain (Anda mereset perangkat pegawai ini). Anda tetap dapat menolaknya.",
+    );
+    expect(approvalLeftToAnother(face, "sari")).toContain("Anda mereset perangkat");
+    expect(approvalLeftToAnother(face, "dewi")).toBeNull();
   });
 });

@@ -53,11 +53,26 @@ export function enrolledBy(face: QueuedFace): string {
   return face.created_by === face.nip ? "Pegawai (aplikasi)" : face.created_by;
 }
 
+/** What a waiting face says of four eyes: the admin of the last device reset (`reset_by`), every admin who reset
+ * the phone or issued the code it was bound with (`resetters`: absent from an API older than the field), and who
+ * enrolled it. */
+export interface FourEyes {
+  reset_by: string | null;
+  resetters?: readonly string[];
+  created_by: string;
+}
+
+/** Every admin who reset the phone before the face (`reset_by` among them; an older answer names it alone). */
+function resettersOf(face: FourEyes): string[] {
+  return [...new Set([...(face.resetters ?? []), ...(face.reset_by ? [face.reset_by] : [])])];
+}
+
 /** Why `admin` may not approve a waiting face, or null: a face enrolled within 7 days after a device reset waits
- * for an admin other than the one who reset the phone (`reset_by`) and the one who enrolled it (the API's four
- * eyes, answered 403 after the click). Rejecting it stays open to them. */
-export function approvalLeftToAnother(face: { reset_by: string | null; created_by: string }, admin: string): string | null {
-  if (!face.reset_by || (admin !== face.reset_by && admin !== face.created_by)) return null;
-  const why = admin === face.reset_by ? "Anda mereset perangkat pegawai ini" : "Anda mendaftarkan wajah ini";
+ * for an admin other than every one who reset the phone or issued the code it was bound with (`resettersOf`) and
+ * the one who enrolled it (the API's four eyes, answered 403 after the click). Rejecting it stays open to them. */
+export function approvalLeftToAnother(face: FourEyes, admin: string): string | null {
+  const resetters = resettersOf(face);
+  if (resetters.length === 0 || (!resetters.includes(admin) && admin !== face.created_by)) return null;
+  const why = resetters.includes(admin) ? "Anda mereset perangkat pegawai ini" : "Anda mendaftarkan wajah ini";
   return `Wajah setelah reset perangkat harus disetujui admin lain (${why}). Anda tetap dapat menolaknya.`;
 }
