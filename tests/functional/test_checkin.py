@@ -229,7 +229,7 @@ def test_bad_input_is_400_and_records_nothing(employee: Employee) -> None:
     nan = employee.api.call("POST", "/v1/attendance", raw=b'{"type": "in", "latitude": NaN}', token=employee.token)
     assert nan.status == 400
     huge = employee.check_in(selfie(GENUINE), latitude=10**400)  # an int too large for a float
-    assert huge.status == 400 and huge.body["error"]["details"] == {"latitude": "not_a_number"}, huge.body
+    assert huge.status == 400 and list(huge.body["error"]["details"]) == ["latitude"], huge.body
     abroad = employee.check_in(selfie(GENUINE), latitude=48.85, longitude=2.35)
     assert abroad.status == 400 and abroad.body["error"]["code"] == "VALIDATION_ERROR"
     assert stored_events(employee.nip) == []
