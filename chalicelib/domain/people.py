@@ -187,7 +187,9 @@ class PhoneBinding:
     approved on the employee since, as `release_device` is. With `taken_from` (the NIP of a leaver: an employee
     SIMPEG deactivated, to whom the phone is still bound), the phone is taken from them in the same write: their
     binding ends and their sessions with it, refused unless they are still inactive and still bound to it (a
-    leaver reactivated meanwhile keeps it; of two colleagues taking it at once, one gets it)."""
+    leaver reactivated meanwhile keeps it; of two colleagues taking it at once, one gets it). With `code_hash`
+    (the activation code's hash the caller verified), the binding is refused unless that code is still the
+    employee's: a code replaced while its activation ran (a lost card, printed again) activates nothing."""
 
     device_id: str
     password_hash: str | None = None
@@ -196,6 +198,7 @@ class PhoneBinding:
     revoke: bool = False
     approvals_seen: int | None = None
     taken_from: str | None = None
+    code_hash: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)

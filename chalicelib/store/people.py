@@ -630,6 +630,8 @@ class DynamoPeopleRepository:
         condition: Condition = EmployeeModel.device_id.does_not_exist() | (EmployeeModel.device_id == device_id)
         if binding.approvals_seen is not None:
             condition &= _approvals_still(binding.approvals_seen)
+        if binding.code_hash is not None:
+            condition &= EmployeeModel.activation_hash == binding.code_hash
         if binding.taken_from == nip:  # one item twice in a transaction is a ValidationException, not a refusal
             raise ConditionFailed("dynamodb")
         phone_free: Condition = DeviceModel.device_id.does_not_exist() | (DeviceModel.nip == nip)

@@ -238,12 +238,21 @@ def _bind(nip: str, binding: PhoneBinding, how: str) -> None:
     try:
         _bound(nip, binding, how)
     except ConditionFailed as exc:
+        if binding.code_hash is not None and _code_replaced(nip, binding.code_hash):
+            raise InvalidCredentialsError(WRONG_CODE) from exc
         if binding.approvals_seen is not None and _approved_since(nip, binding.approvals_seen):
             raise
         # Either this phone belongs to an active colleague, or the employee has another phone (a leaver's phone
         # would have been taken but for that): each says what to do.
         holder = _other_holder(binding.device_id, nip)
         raise (_phone_of_other() if holder is not None and holder[1] else _account_on_other_phone()) from exc
+
+
+def _code_replaced(nip: str, code_hash: str) -> bool:
+    """Whether the employee's activation code is no longer the one verified (`code_hash`): another was issued while
+    the activation ran (a card lost and printed again), which the new card's holder is to use."""
+    account = runtime.people().employee_account(nip)
+    return account is None or account.credentials.activation_hash != code_hash
 
 
 def _bound(nip: str, binding: PhoneBinding, how: str) -> None:
@@ -408,14 +417,14 @@ def bind_first_phone(
     Public so that tools preparing many phones (bench/load_checkin.py --fast-setup) write and issue exactly
     what `activate` does, with a password hash computed once instead of one scrypt per phone.
     """
-    holder = account.holder
+    holder, code = account.holder, account.credentials.activation_hash
     if account.credentials.password_hash is None:  # a first activation moves no one's account (decision 312)
-        _bind(holder.nip, PhoneBinding(device_id, password_hash, fingerprint), "activation")
+        _bind(holder.nip, PhoneBinding(device_id, password_hash, fingerprint, code_hash=code), "activation")
         return _employee_token(holder, device_id, settings, now)
     issuer = holder.code_issued_by or ""
     for attempt in range(1, BIND_ATTEMPTS + 1):
         try:
-            _bind_again(issuer, holder, device_id, password_hash, fingerprint=fingerprint, now=now)
+            _bind_again(issuer, holder, device_id, password_hash, fingerprint=fingerprint, now=now, code=code)
             break
         except ConditionFailed:  # a face approved since the check: checked again with the employee read now
             if attempt == BIND_ATTEMPTS:
@@ -426,14 +435,23 @@ def bind_first_phone(
 
 
 def _bind_again(
-    issuer: str, employee: Employee, device_id: str, password_hash: str, *, fingerprint: str | None, now: datetime
+    issuer: str,
+    employee: Employee,
+    device_id: str,
+    password_hash: str,
+    *,
+    fingerprint: str | None,
+    now: datetime,
+    code: str | None,
 ) -> None:
     """The binding of an account activated before, with a new code: noted as a device reset by the code's issuer
     (four eyes on faces after it), every earlier session ended. Refused to an issuer who vouched for one of the
     employee's faces (`_code_not_vouched_by`); ConditionFailed when a face was approved since `employee` was read
     (the issuer stays the one of the code checked: a code issued meanwhile is another code)."""
     seen = _code_not_vouched_by(issuer, employee, now)
-    binding = PhoneBinding(device_id, password_hash, fingerprint, reset_by=issuer, revoke=True, approvals_seen=seen)
+    binding = PhoneBinding(
+        device_id, password_hash, fingerprint, reset_by=issuer, revoke=True, approvals_seen=seen, code_hash=code
+    )
     _bind(employee.nip, binding, "activation")
 
 

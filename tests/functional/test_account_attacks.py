@@ -21,6 +21,7 @@ from tests.functional.test_zones import audit_throttled
 from tests.unit.auth.kdf_runs import CodeChecks, KdfRuns, count_code_checks, count_kdf_runs
 
 PASSWORD = "rahasia-123"  # the employee's (test_auth.activate)
+THIEF = "android-finder-0001"  # a phone of whoever found a lost activation card
 
 
 @pytest.fixture
@@ -462,3 +463,33 @@ def test_a_code_of_an_admin_still_in_office_activates(api: Api) -> None:
     activated = api.call("POST", "/v1/auth/activate", body)
     assert activated.status == 200, activated.body
     assert api.call("GET", "/v1/me", token=activated.body["token"]).status == 200
+
+
+def test_a_code_replaced_while_its_activation_runs_activates_nothing(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN a code of the not-yet-activated employee, held by someone who found the lost card
+    admin = api.admin_token()
+    seed()
+    old = api.call("POST", f"/v1/admin/employees/{NIP}/activation", token=admin)
+    assert old.status == 201, old.body
+    found = {"nip": NIP, "activation_code": old.body["activation_code"], "password": PASSWORD, "device_id": THIEF}
+    # AND the admin printing a new card while that holder's activation runs (checked, password hashed, not bound)
+    new: dict[str, Any] = {}
+    bind = DynamoPeopleRepository.bind_device
+
+    def reissued_first(self: DynamoPeopleRepository, *args: Any, **kwargs: Any) -> None:
+        if not new:
+            new.update(api.call("POST", f"/v1/admin/employees/{NIP}/activation", token=admin).body)
+        bind(self, *args, **kwargs)
+
+    monkeypatch.setattr(DynamoPeopleRepository, "bind_device", reissued_first)
+    # WHEN the old code's activation goes on
+    stolen = api.call("POST", "/v1/auth/activate", found)
+    # THEN it binds nothing and is answered as a wrong code (it bound the finder's phone, and spent the new card)
+    assert stolen.status == 401 and stolen.body["error"]["code"] == "INVALID_CREDENTIALS", stolen.body
+    # AND the new card activates the employee's own phone
+    monkeypatch.setattr(DynamoPeopleRepository, "bind_device", bind)
+    own = {"nip": NIP, "activation_code": new["activation_code"], "password": PASSWORD, "device_id": DEVICE}
+    activated = api.call("POST", "/v1/auth/activate", own)
+    assert activated.status == 200, activated.body
+    account = DynamoPeopleRepository().employee_account(NIP)
+    assert account is not None and account.holder.device_id == DEVICE

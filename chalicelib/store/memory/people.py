@@ -170,6 +170,8 @@ class InMemoryPeopleRepository:
                 raise ConditionFailed("dynamodb")
             if seen is not None and employee.face_approvals != seen:
                 raise ConditionFailed("dynamodb")
+            if binding.code_hash is not None and self._secrets("employee", nip).activation_hash != binding.code_hash:
+                raise ConditionFailed("dynamodb")
             if audit is not None:
                 audit.write()  # its failure binds nothing, as a failed transaction does
             if binding.taken_from is not None:

@@ -314,6 +314,21 @@ class PeopleRepositoryContract:
         repo.bind_device(NIP, PhoneBinding(PHONE))
         assert repo.employee_account(NIP) == account
 
+    def test_a_binding_with_a_code_replaced_since_it_was_verified_binds_nothing(self, repo: PeopleRepository) -> None:
+        # GIVEN an employee's code verified by an activation, then replaced by a new card before its binding
+        repo.put_employee(employee())
+        repo.set_activation(NIP, "old-code-hash", NOW, "ops")
+        repo.set_activation(NIP, "new-code-hash", NOW, "ops")
+        # WHEN the binding names the code it verified THEN it is refused, and nothing is bound or spent
+        with pytest.raises(ConditionFailed):
+            repo.bind_device(NIP, PhoneBinding(PHONE, "password-hash", code_hash="old-code-hash"))
+        account = repo.employee_account(NIP)
+        assert account is not None and account.holder.device_id is None and repo.device_owner(PHONE) is None
+        assert account.credentials.activation_hash == "new-code-hash"
+        # AND the new code's binding goes through
+        repo.bind_device(NIP, PhoneBinding(PHONE, "password-hash", code_hash="new-code-hash"))
+        assert repo.device_owner(PHONE) == NIP
+
     def test_binding_a_phone_with_revoke_ends_the_earlier_sessions_in_the_same_write(
         self, repo: PeopleRepository
     ) -> None:
