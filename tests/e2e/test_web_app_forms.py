@@ -185,6 +185,95 @@ def test_a_reason_of_spaces_is_refused_and_batalkan_asks_once_and_takes_a_lost_a
     phone.assert_clean(frozenset({(409, "/v1/" + again.value.url.split("/v1/", 1)[1])}))
 
 
+def test_a_field_the_form_s_own_check_refuses_is_marked_invalid_described_by_the_error_and_focused(
+    phone: Phone, employee: Employee
+) -> None:
+    page = phone.page
+    # GIVEN the activation form with a NIP one digit short (typed from the card, or a QR cut short)
+    page.goto(f"/app/#/aktivasi?nip={employee.nip[:17]}&kode={employee.code}")
+    page.get_by_label("Kata sandi baru").fill(PASSWORD)
+    # WHEN "Aktifkan" is tapped, THEN the NIP field is marked invalid, described by the error line, and focused (a
+    # screen reader reads the field with its problem; the keyboard opens on it)
+    page.get_by_role("button", name="Aktifkan").click()
+    nip, code = page.get_by_label("NIP"), page.get_by_label("Kode aktivasi")
+    expect(page.get_by_role("alert")).to_have_text("NIP harus 18 digit angka.")
+    expect(nip).to_have_attribute("aria-invalid", "true")
+    expect(nip).to_have_accessible_description("NIP harus 18 digit angka.")
+    expect(nip).to_be_focused()
+    # WHEN the NIP is put right but the code left empty, THEN the mark moves to the code
+    nip.fill(employee.nip)
+    code.fill("")
+    page.get_by_role("button", name="Aktifkan").click()
+    expect(code).to_be_focused()
+    expect(code).to_have_attribute("aria-invalid", "true")
+    expect(code).to_have_accessible_description("Kode aktivasi wajib diisi.")
+    expect(nip).not_to_have_attribute("aria-invalid", "true")
+    expect(nip).to_have_accessible_description("")
+    phone.assert_clean()
+
+
+def test_the_last_enrolment_photo_leaves_the_focus_on_the_wait_for_the_admin(phone: Phone, employee: Employee) -> None:
+    page = phone.page
+    activate(page, employee)
+    # (SMART's stand-in takes every photo: the face check is not under test, and a test pattern is no face)
+    page.route(
+        "**/v1/me/faces", lambda route: route.fulfill(status=201, json={"template_id": "uji", "status": "pending"})
+    )
+    page.goto("/app/#/daftar-wajah")
+    for n in (1, 2):
+        page.get_by_role("button", name=f"Ambil Foto {n} dari 3").click()
+        expect(page.get_by_text(f"Foto terkirim: {n} dari 3")).to_be_visible()
+    # WHEN the third photo is sent, the camera and its button giving way to the wait (the route stays the same)
+    page.get_by_role("button", name="Ambil Foto 3 dari 3").click()
+    # THEN the focus is on what replaced them, not fallen to the page
+    expect(page.locator(":focus")).to_have_text("Menunggu persetujuan admin")
+    page.unroute("**/v1/me/faces")
+    phone.assert_clean()
+
+
+def test_pengajuan_says_it_was_sent_by_its_button_and_its_steps_in_place_keep_the_focus(
+    phone: Phone, employee: Employee
+) -> None:
+    page = phone.page
+    page.add_init_script(ZOOM_200)  # the phone's text size at 200 %: the form is several screens long
+    activate(page, employee)
+    page.goto("/app/#/pengajuan")
+    expect(page.get_by_text("Belum ada pengajuan.")).to_be_visible()
+    # WHEN the letter's photo is asked for, THEN the focus goes to what the camera asks (the button is gone)
+    page.get_by_role("button", name="Foto Surat", exact=True).click()
+    expect(page.locator(":focus")).to_have_text("Arahkan kamera ke surat, seluruh halaman terlihat dan terbaca.")
+    # AND the photo taken takes it, and once removed, "Foto Surat" again
+    page.get_by_role("button", name="Ambil Foto Surat").click()
+    expect(page.get_by_role("img", name="Foto surat yang akan dikirim")).to_be_focused()
+    page.get_by_role("button", name="Hapus Foto Surat").click()
+    expect(page.get_by_role("button", name="Foto Surat", exact=True)).to_be_focused()
+    page.get_by_role("button", name="Foto Surat", exact=True).click()
+    page.get_by_role("button", name="Ambil Foto Surat").click()
+
+    # GIVEN the form filled in, the phone scrolled down at its button; its status line there before sending
+    page.get_by_label("Alasan").fill("Mengantar anak berobat")
+    said = page.locator("form").get_by_role("status")
+    expect(said).to_have_count(1)
+    expect(said).to_have_text("")
+    line = said.element_handle()
+    page.get_by_role("button", name="Kirim Pengajuan").scroll_into_view_if_needed()
+    # WHEN it is sent, THEN the same line says so, in view (not at the top of the form, screens above)
+    page.get_by_role("button", name="Kirim Pengajuan").click()
+    expect(said).to_have_text("Pengajuan terkirim. Menunggu keputusan admin.")
+    assert line.evaluate("e => e.isConnected")
+    expect(said).to_be_in_viewport()
+    # AND the photo cleared with the form (nobody tapped for it) takes no focus
+    expect(page.get_by_role("button", name="Foto Surat", exact=True)).not_to_be_focused()
+
+    # WHEN the request is withdrawn, its buttons going with it, THEN the focus is on what says so
+    item = page.locator("ul.list li").first
+    item.get_by_role("button", name="Batalkan").click()
+    item.get_by_role("button", name="Ya, batalkan").click()
+    expect(page.get_by_role("status").filter(has_text="Pengajuan dibatalkan.")).to_be_focused()
+    expect(item).to_contain_text("Dibatalkan")
+    phone.assert_clean()
+
+
 def test_a_nip_typed_with_spaces_is_kept_whole_a_busy_login_says_so_and_a_lockout_says_how_long(
     phone: Phone, employee: Employee, api: ApiClient
 ) -> None:

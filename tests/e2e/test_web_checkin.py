@@ -562,6 +562,47 @@ def test_a_capture_refused_while_another_screen_is_open_waits_on_home_until_read
     phone.assert_clean(frozenset({(403, "/v1/attendance")}))
 
 
+def test_beranda_s_steps_in_place_keep_the_focus_and_a_capture_sent_later_is_said(
+    browser: Any, stack: StackUrls, admin: ApiClient
+) -> None:
+    _, phone = activated_phone(browser, stack, admin)
+    page = phone.page
+    # GIVEN an arrival kept on the phone without signal
+    _capture_offline(phone, "Absen Masuk")
+    # WHEN "Keluar" is tapped, THEN its question replaces it and the focus is on its "Batal" (not fallen to the page)
+    page.get_by_role("button", name="Keluar").click()
+    expect(page.get_by_role("button", name="Batal")).to_be_focused()
+    # AND "Batal" gives the focus back to "Keluar"
+    page.get_by_role("button", name="Batal").click()
+    expect(page.get_by_role("button", name="Keluar")).to_be_focused()
+
+    # WHEN the signal returns and SMART takes the capture, THEN a polite live region, there before, says so
+    page.evaluate("window.politeBefore = [...document.querySelectorAll('[aria-live=polite]')]")
+    with page.expect_response(_is_checkin, timeout=30_000):
+        page.context.set_offline(False)
+    expect(page.get_by_role("heading", name="Sudah terkirim")).to_be_visible()
+    said = page.evaluate(
+        "() => window.politeBefore.filter((e) => e.isConnected && e.textContent.includes('Sudah terkirim'))"
+        ".map((e) => e.textContent)"
+    )
+    assert len(said) == 1, said
+    item = page.locator(".outbox li").first.inner_text()
+    assert said[0] == f"Sudah terkirim: {item}.", (said, item)
+
+    # GIVEN the departure kept on the phone too, and refused for good once the signal returns
+    _capture_offline(phone, "Absen Pulang")
+    body = {"error": {"code": "DEVICE_MISMATCH", "message": "Perangkat ini tidak terdaftar.", "details": {}}}
+    page.route("**/v1/attendance", lambda route: route.fulfill(status=403, json=body))
+    with page.expect_response(_is_checkin, timeout=30_000):
+        page.context.set_offline(False)
+    page.unroute("**/v1/attendance")
+    # WHEN its "Mengerti" is tapped, the refusal going with its button, THEN the focus is on the screen's heading
+    page.get_by_role("button", name="Mengerti").click()
+    expect(page.get_by_role("button", name="Mengerti")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Beranda")).to_be_focused()
+    phone.assert_clean(frozenset({(403, "/v1/attendance")}))
+
+
 def rostered_phone(
     browser: Any, stack: StackUrls, admin: ApiClient, start: str, end: str
 ) -> tuple[Phone, dict[str, Any]]:
@@ -667,7 +708,7 @@ def test_offline_after_midnight_the_app_keeps_the_night_shift_that_waits_for_its
     page = phone.page
     # THEN the app still shows the shift, checked in, and offers its check-out, not a check-in for the new date
     expect(page.get_by_role("heading", level=2)).to_contain_text(f", {shift.day} ")
-    expect(page.get_by_text("00:01–00:00")).to_be_visible()
+    expect(page.get_by_text("00.01–00.00")).to_be_visible()
     expect(page.get_by_text("Sudah absen masuk")).to_be_visible()
     expect(page.get_by_role("button", name="Absen Pulang")).to_be_visible()
     expect(page.get_by_role("button", name="Absen Masuk")).to_have_count(0)

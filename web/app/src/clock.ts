@@ -56,6 +56,12 @@ export function dateText(day: string): string {
   return date.toLocaleDateString("id-ID", { weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
 }
 
+/** A clock time of SMART's ("07:30", a schedule's start or end) as Indonesian writes it, and as `clockOf` shows
+ * a check-in beside it: "07.30". */
+export function clockText(hhmm: string): string {
+  return hhmm.replace(":", ".");
+}
+
 /** HH.MM of an ISO instant, on the regency's clock. */
 export function clockOf(instant: string | null | undefined): string {
   if (!instant) return "";

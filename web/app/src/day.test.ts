@@ -237,8 +237,8 @@ describe("statusText and scheduleText", () => {
     expect(statusText({ ...workday, checked_in: true }, NONE, nothingWaits)).toBe("Sudah absen masuk");
   });
 
-  it("give the hours, none, or unknown offline on a day the phone has no profile of", () => {
-    expect(scheduleText(workday)).toBe("07:30–16:00");
+  it("give the hours written the Indonesian way (as the check-ins beside them), none, or unknown offline", () => {
+    expect(scheduleText(workday)).toBe("07.30–16.00");
     expect(scheduleText({ ...workday, schedule: null })).toBe("Tidak ada jadwal");
     expect(scheduleText(null)).toBe("Belum diketahui (tanpa sinyal)");
   });

@@ -3,7 +3,7 @@
 // (day.test.ts): Home reads the profile and the outbox, these decide what they mean.
 import { messageOf } from "../../shared/api";
 import { minutes, outsideHours, unanswered } from "./answers";
-import { clockOf, localDay } from "./clock";
+import { clockOf, clockText, localDay } from "./clock";
 import type { Waiting } from "./outbox";
 import { endsSession } from "./session";
 import type { AttendanceEvent, CheckinAnswer, Kind, Profile, Today } from "./types";
@@ -168,11 +168,12 @@ function laterDay(kept: Today, at: Date): Today | null {
   return date > kept.date ? { date, schedule: null, partial: true } : null;
 }
 
-/** The day's working hours; `today` null: unknown offline on a day the phone has no profile of, nor are they of a
- * day the phone knows only from SMART's answers (`partial`). */
+/** The day's working hours, written as the check-ins beside them are ("07.30–16.00"); `today` null: unknown
+ * offline on a day the phone has no profile of, nor are they of a day the phone knows only from SMART's answers
+ * (`partial`). */
 export function scheduleText(today: Today | null): string {
   if (!today || today.partial) return "Belum diketahui (tanpa sinyal)";
-  return today.schedule ? `${today.schedule.start}–${today.schedule.end}` : "Tidak ada jadwal";
+  return today.schedule ? `${clockText(today.schedule.start)}–${clockText(today.schedule.end)}` : "Tidak ada jadwal";
 }
 
 /** What Home makes of a failed read of the day: nothing of its own when the session ended (the login screen

@@ -1,14 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { ApiError, messageOf, UserMessage } from "../../shared/api";
 import {
+  about,
   activationProblems,
   check,
+  FieldMessage,
   digitsOnly,
   filed,
   filingProblems,
   filled,
   loginProblems,
   needed,
+  type Problem,
   nipProblem,
   passwordChangeProblems,
   percentText,
@@ -18,7 +21,7 @@ import {
 import { Form } from "./ui";
 
 /** The message a form's check shows (its error line), or null when it sends. */
-function told(problems: (string | null)[]): string | null {
+function told(problems: (Problem | null)[]): string | null {
   try {
     check(...problems);
     return null;
@@ -46,7 +49,9 @@ describe("what a form checks before sending", () => {
     expect(filled(" ada ")).toBe(true);
     expect(needed("   ", "Alasan wajib diisi.")).toBe("Alasan wajib diisi.");
     expect(needed("Sakit", "Alasan wajib diisi.")).toBeNull();
-    expect(() => check(null, needed(" ", "Alasan wajib diisi."), "lainnya")).toThrow(new UserMessage("Alasan wajib diisi."));
+    expect(() => check(null, about("alasan", needed(" ", "Alasan wajib diisi.")), about("jenis", "lainnya"))).toThrow(
+      new FieldMessage("alasan", "Alasan wajib diisi."),
+    );
     expect(() => check(null, null)).not.toThrow();
   });
 });
@@ -89,6 +94,37 @@ describe("every field the browser's check asked for (`required`) is asked for in
     expect(told(filingProblems(correction))).toBeNull(); // its end date is its start date
     expect(told(filingProblems({ ...correction, start: "" }))).toBe("Tanggal absen wajib diisi.");
     expect(told(filingProblems({ ...correction, time: "" }))).toBe("Jam sebenarnya wajib diisi.");
+  });
+});
+
+describe("the field a form's check refused, which the form marks invalid and focuses", () => {
+  const NIP = "199112012025121689";
+
+  /** The id of the field the first problem is about, or null when the form sends. */
+  function refused(problems: (Problem | null)[]): string | null {
+    try {
+      check(...problems);
+      return null;
+    } catch (exc) {
+      return exc instanceof FieldMessage ? exc.field : "(no field)";
+    }
+  }
+
+  it("names each form's field by the id its screen gives it", () => {
+    expect(refused(activationProblems(NIP.slice(1), "12345678", "Sawah-Hijau-Pagi-2026"))).toBe("nip");
+    expect(refused(activationProblems(NIP, "", ""))).toBe("kode");
+    expect(refused(activationProblems(NIP, "12345678", ""))).toBe("sandi-baru");
+    expect(refused(loginProblems(NIP, ""))).toBe("sandi");
+    expect(refused(passwordChangeProblems("", ""))).toBe("sandi-lama");
+    const leave = { type: "CUTI", start: "2026-12-07", end: "", time: "", reason: "" };
+    expect(refused(filingProblems(leave))).toBe("selesai");
+    expect(refused(filingProblems({ ...leave, end: "2026-12-08" }))).toBe("alasan");
+    expect(refused(filingProblems({ ...leave, type: "KOREKSI" }))).toBe("jam");
+  });
+
+  it("is still a message of the app's own (the error line shows it as it is)", () => {
+    expect(() => check(about("nip", "NIP wajib diisi."))).toThrow(UserMessage);
+    expect(messageOf(new FieldMessage("nip", "NIP wajib diisi."))).toBe("NIP wajib diisi.");
   });
 });
 

@@ -20,10 +20,33 @@ export function nipProblem(nip: string): string | null {
   return nip.length === 18 ? null : "NIP harus 18 digit angka.";
 }
 
-/** Throws the first problem found (the form shows it as its error line). */
-export function check(...problems: (string | null)[]): void {
+/** A problem a form's own check found: the field it is about (its id, which is also its name) and what the
+ * employee reads. */
+export interface Problem {
+  field: string;
+  message: string;
+}
+
+/** `message` (null: none) as a problem of the field `field`. */
+export function about(field: string, message: string | null): Problem | null {
+  return message === null ? null : { field, message };
+}
+
+/** A form's own check refused: the message of its error line, and the field it is about (ui.Form marks it
+ * invalid and focuses it). */
+export class FieldMessage extends UserMessage {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Throws the first problem found (the form shows it as its error line, its field marked). */
+export function check(...problems: (Problem | null)[]): void {
   const problem = problems.find((p) => p !== null);
-  if (problem) throw new UserMessage(problem);
+  if (problem) throw new FieldMessage(problem.field, problem.message);
 }
 
 /** `message` as a problem when `value` is empty or spaces only, else null. */
@@ -38,31 +61,35 @@ export function given(value: string, message: string): string | null {
 }
 
 // Each form's checks, in the order its fields stand (the first problem is the one told, as the browser's own
-// check would have named the first field). The forms take no check of the browser's (`noValidate`, ui.Form):
+// check would have named the first field), each about its field by the id the screen gives it. The forms take no check of the browser's (`noValidate`, ui.Form):
 // a phone whose Chrome is in English said "Please fill out this field." instead of these.
 
 /** "Masuk". */
-export function loginProblems(nip: string, password: string): (string | null)[] {
-  return [nipProblem(nip), given(password, "Kata sandi wajib diisi.")];
+export function loginProblems(nip: string, password: string): (Problem | null)[] {
+  return [about("nip", nipProblem(nip)), about("sandi", given(password, "Kata sandi wajib diisi."))];
 }
 
 /** "Aktifkan". */
-export function activationProblems(nip: string, code: string, password: string): (string | null)[] {
-  return [nipProblem(nip), needed(code, "Kode aktivasi wajib diisi."), given(password, "Kata sandi baru wajib diisi.")];
+export function activationProblems(nip: string, code: string, password: string): (Problem | null)[] {
+  return [
+    about("nip", nipProblem(nip)),
+    about("kode", needed(code, "Kode aktivasi wajib diisi.")),
+    about("sandi-baru", given(password, "Kata sandi baru wajib diisi.")),
+  ];
 }
 
 /** "Simpan Kata Sandi" (Ubah Kata Sandi). */
-export function passwordChangeProblems(current: string, next: string): (string | null)[] {
-  return [given(current, "Kata sandi lama wajib diisi."), given(next, "Kata sandi baru wajib diisi.")];
+export function passwordChangeProblems(current: string, next: string): (Problem | null)[] {
+  return [about("sandi-lama", given(current, "Kata sandi lama wajib diisi.")), about("sandi-baru", given(next, "Kata sandi baru wajib diisi."))];
 }
 
 /** "Kirim Pengajuan": a correction names its day and the time it should have been; any other request its days. */
-export function filingProblems(f: { type: string; start: string; end: string; time: string; reason: string }): (string | null)[] {
+export function filingProblems(f: { type: string; start: string; end: string; time: string; reason: string }): (Problem | null)[] {
   const days =
     f.type === "KOREKSI"
-      ? [given(f.start, "Tanggal absen wajib diisi."), given(f.time, "Jam sebenarnya wajib diisi.")]
-      : [given(f.start, "Tanggal mulai wajib diisi."), given(f.end, "Tanggal selesai wajib diisi.")];
-  return [...days, needed(f.reason, "Alasan wajib diisi.")];
+      ? [about("tanggal", given(f.start, "Tanggal absen wajib diisi.")), about("jam", given(f.time, "Jam sebenarnya wajib diisi."))]
+      : [about("mulai", given(f.start, "Tanggal mulai wajib diisi.")), about("selesai", given(f.end, "Tanggal selesai wajib diisi."))];
+  return [...days, about("alasan", needed(f.reason, "Alasan wajib diisi."))];
 }
 
 /** A percentage with the Indonesian decimal comma: 12.5 → "12,5%", 10 → "10%". */

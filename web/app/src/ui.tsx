@@ -1,8 +1,9 @@
 // Small building blocks of every screen: labelled fields (the label is the accessible name tests and help
 // texts use; each field is named after its id), the error line, the page frame, a form's submission.
 import { createContext, type ComponentChildren } from "preact";
-import { useContext, useEffect, useRef, useState } from "preact/hooks";
+import { useCallback, useContext, useEffect, useId, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { UserMessage } from "../../shared/api";
+import { FieldMessage } from "./forms";
 import { endedBy, NOT_SENT } from "./kept";
 import { token } from "./session";
 import {
@@ -92,45 +93,123 @@ export function Page({ title, back, children }: { title: string; back?: boolean;
   );
 }
 
-/** A form's submission: busy while `action` runs, the API's message shown when it fails. A submission that ended
- * its session (the login then shows over the screen, saying so) says it was not sent (`kept.NOT_SENT`), which is
- * what the employee reads when the same employee signs in again and the form shows again. */
+/** The field a form's own check refused (forms.check): a new value at each refusal, so a second tap on the same
+ * problem focuses the field again. */
+export interface Invalid {
+  field: string;
+}
+
+/** A form's submission: busy while `action` runs, the API's message shown when it fails; a problem of the form's
+ * own check names its field too (`invalid`, for `Form`). A submission that ended its session (the login then
+ * shows over the screen, saying so) says it was not sent (`kept.NOT_SENT`), which is what the employee reads when
+ * the same employee signs in again and the form shows again. */
 export function useSubmit(action: () => Promise<void>, notice: string | null = null) {
   const { busy, error, run } = useRun(notice);
+  const [invalid, setInvalid] = useState<Invalid | null>(null);
 
   async function submit(e: Event): Promise<void> {
     e.preventDefault();
+    setInvalid(null);
     const sentWith = token();
     await run(() =>
       action().catch((exc: unknown) => {
+        if (exc instanceof FieldMessage) setInvalid({ field: exc.field });
         throw endedBy(exc, sentWith, token()) ? new UserMessage(NOT_SENT) : exc;
       }),
     );
   }
 
-  return { busy, error, submit };
+  return { busy, error, invalid, submit };
 }
 
-/** A form with its fields, the error line and its one submit button (`action`, disabled while busy). The browser
- * checks nothing (`noValidate`): its bubbles speak the phone's language ("Please fill out this field." in an
- * English Chrome) and skip the error line; each form checks its own fields in Indonesian (forms.ts). Fields keep
+/** The form's error line. The field its own check refused (`invalid`) is marked invalid, described by the line,
+ * and takes the focus: a screen reader reads the field with its problem, and the keyboard opens on it (the
+ * button tapped has nothing to say). The mark goes with the next submission. */
+function FormError({ message, invalid }: { message: string | null; invalid: Invalid | null }) {
+  const id = useId();
+  const line = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    const field = invalid ? line.current?.closest("form")?.elements.namedItem(invalid.field) : null;
+    if (!(field instanceof HTMLElement)) return undefined;
+    field.setAttribute("aria-invalid", "true");
+    field.setAttribute("aria-describedby", id);
+    field.focus();
+    return () => {
+      field.removeAttribute("aria-invalid");
+      field.removeAttribute("aria-describedby");
+    };
+  }, [invalid]);
+  return (
+    <div id={id} ref={line}>
+      <ErrorLine message={message} />
+    </div>
+  );
+}
+
+/** What a step that went through says, by the button that took it (the phone is scrolled there, not at the top of
+ * a long form), and brought into view. Always in the DOM, empty until then: a status inserted together with its
+ * text is often not read out. */
+export function DoneLine({ message }: { message: string | null }) {
+  const line = useRef<HTMLParagraphElement>(null);
+  useLayoutEffect(() => {
+    if (message) line.current?.scrollIntoView({ block: "nearest" });
+  }, [message]);
+  return (
+    <p ref={line} class={message ? "answer review" : "done-empty"} role="status">
+      {message ?? ""}
+    </p>
+  );
+}
+
+/** A form with its fields, the error line and its one submit button (`action`, disabled while busy), then what a
+ * submission that went through says (`done`). The browser checks nothing (`noValidate`): its bubbles speak the
+ * phone's language ("Please fill out this field." in an English Chrome) and skip the error line; each form checks
+ * its own fields in Indonesian (forms.ts), the field refused marked (`invalid`, from `useSubmit`). Fields keep
  * `required`, which screen readers announce. */
 export function Form(props: {
   action: string;
   busy: boolean;
   error: string | null;
+  invalid?: Invalid | null;
+  done?: string | null;
   onSubmit: (e: Event) => Promise<void>;
   children: ComponentChildren;
 }) {
   return (
     <form noValidate onSubmit={(e) => void props.onSubmit(e)}>
       {props.children}
-      <ErrorLine message={props.error} />
+      <FormError message={props.error} invalid={props.invalid ?? null} />
       <button type="submit" disabled={props.busy}>
         {props.action}
       </button>
+      {props.done === undefined ? null : <DoneLine message={props.done} />}
     </form>
   );
+}
+
+/** Where the focus goes when a tap changes a part of the screen in place and the control tapped goes with it (the
+ * route stays, so router.useFocusOnNewScreen does not run; the focus would fall to the page: Tab starts again at
+ * the top, and a screen reader says nothing of what came). The tap calls `tapped`; once what the part shows
+ * (`shown`) has changed, the focus moves to the element given `lead` as its ref (a control, or a title focusable
+ * by script: tabIndex -1), or, with `orHeading`, to the screen's heading when none is shown. A change nobody
+ * tapped for (a capture delivered meanwhile, the letter's photo cleared once the request is sent) moves nothing. */
+export function useFocusAfterTap(shown: unknown, orHeading = false): { lead: (element: HTMLElement | null) => void; tapped: () => void } {
+  const armed = useRef(false);
+  const target = useRef<HTMLElement | null>(null);
+  useLayoutEffect(() => {
+    if (!armed.current) return;
+    const to = target.current?.isConnected ? target.current : orHeading ? document.querySelector<HTMLElement>("main:not([hidden]) h1") : null;
+    if (!to) return; // its element comes with a later change (a message shown once the answer is in)
+    armed.current = false;
+    to.focus();
+  }, [shown]);
+  const lead = useCallback((element: HTMLElement | null) => {
+    if (element) target.current = element;
+  }, []);
+  const tapped = useCallback(() => {
+    armed.current = true;
+  }, []);
+  return { lead, tapped };
 }
 
 export function Select<T extends string>(props: Omit<SelectProps<T>, "name">) {

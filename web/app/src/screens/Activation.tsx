@@ -10,7 +10,7 @@ export function Activation({ params }: { params: URLSearchParams }) {
   const [nip, setNip] = useState(digitsOnly(params.get("nip") ?? ""));
   const [code, setCode] = useState(digitsOnly(params.get("kode") ?? ""));
   const [password, setPassword] = useState("");
-  const { busy, error, submit } = useSubmit(async () => {
+  const { busy, error, invalid, submit } = useSubmit(async () => {
     check(...activationProblems(nip, code, password));
     await activate(nip, code, password);
     homeAfterFlow(); // Back from Beranda does not show the form of a code already used
@@ -20,7 +20,7 @@ export function Activation({ params }: { params: URLSearchParams }) {
     <Page title="Aktivasi">
       <OpenInChrome nip={nip} code={code} />
       <p>Masukkan NIP dan kode aktivasi dari kartu aktivasi, lalu buat kata sandi baru (minimal 10 karakter).</p>
-      <Form action={busyLabel(busy, "Aktifkan")} busy={busy} error={error} onSubmit={submit}>
+      <Form action={busyLabel(busy, "Aktifkan")} busy={busy} error={error} invalid={invalid} onSubmit={submit}>
         <Field id="nip" label="NIP" value={nip} onInput={setNip} clean={digitsOnly} inputMode="numeric" autoComplete="username" />
         <Field id="kode" label="Kode aktivasi" value={code} onInput={setCode} clean={digitsOnly} inputMode="numeric" />
         <PasswordFields fields={[{ id: "sandi-baru", label: "Kata sandi baru", autoComplete: "new-password", value: password, onInput: setPassword }]} />

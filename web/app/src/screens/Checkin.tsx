@@ -1,18 +1,19 @@
-import { useCallback, useLayoutEffect, useRef, useState } from "preact/hooks";
+import { useCallback, useState } from "preact/hooks";
 import { timing, type Outcome } from "../answers";
 import { askAhead, checkIn, type Early, errorShown } from "../checkin";
 import { FixLine, LampCamera, useFix, useLamp, usableFix } from "../live";
 import { homeAfterFlow } from "../router";
 import type { Kind } from "../types";
 import { clockOf } from "../clock";
-import { ErrorLine, Page } from "../ui";
+import { ErrorLine, Page, useFocusAfterTap } from "../ui";
 
 /** What a capture kept on the phone is told, in UI.md's words (the next line says SMART must be open to send it). */
 export const SAVED_TITLE = "Tersimpan di ponsel, akan dikirim otomatis saat ada sinyal";
 
 export const KIND_ACTION: Record<Kind, string> = { in: "Absen Masuk", out: "Absen Pulang" };
 
-function Answer({ outcome, onAgain }: { outcome: Outcome; onAgain: () => void }) {
+/** SMART's answer; its title (`lead`) takes the focus, the button tapped being gone. */
+function Answer({ outcome, lead, onAgain }: { outcome: Outcome; lead: (title: HTMLElement | null) => void; onAgain: () => void }) {
   const home = (
     <button type="button" onClick={homeAfterFlow}>
       Kembali ke Beranda
@@ -21,7 +22,7 @@ function Answer({ outcome, onAgain }: { outcome: Outcome; onAgain: () => void })
   if (outcome.kind === "saved") {
     return (
       <div class="answer saved" role="status">
-        <p class="answer-title" tabIndex={-1}>
+        <p class="answer-title" tabIndex={-1} ref={lead}>
           {SAVED_TITLE}
         </p>
         <p>
@@ -35,7 +36,7 @@ function Answer({ outcome, onAgain }: { outcome: Outcome; onAgain: () => void })
   if (outcome.kind === "refused") {
     return (
       <div class="answer refused" role="alert">
-        <p class="answer-title" tabIndex={-1}>
+        <p class="answer-title" tabIndex={-1} ref={lead}>
           Absen ditolak
         </p>
         <p>{outcome.message}</p>
@@ -52,7 +53,7 @@ function Answer({ outcome, onAgain }: { outcome: Outcome; onAgain: () => void })
   const { answer } = outcome;
   return (
     <div class={`answer ${outcome.kind}`} role="status">
-      <p class="answer-title" tabIndex={-1}>
+      <p class="answer-title" tabIndex={-1} ref={lead}>
         {outcome.kind === "accepted" ? "Absen diterima" : "Menunggu verifikasi admin"}
       </p>
       <p>
@@ -62,18 +63,6 @@ function Answer({ outcome, onAgain }: { outcome: Outcome; onAgain: () => void })
       {home}
     </div>
   );
-}
-
-/** The focus when the answer replaces the capture, or "Coba Lagi" brings the capture back: the control tapped is
- * gone (the focus would fall to the page, Tab start again at the top, a screen reader say nothing of the answer),
- * so it goes to the answer's title, or back to the screen's heading (router.useFocusOnNewScreen's way). */
-function useFocusOnAnswer(outcome: Outcome | null): void {
-  const answered = useRef(false);
-  useLayoutEffect(() => {
-    if (outcome) document.querySelector<HTMLElement>("main .answer-title")?.focus();
-    else if (answered.current) document.querySelector<HTMLElement>("main h1")?.focus();
-    answered.current = outcome !== null;
-  }, [outcome]);
 }
 
 function ahead(): Promise<Early> | null {
@@ -91,12 +80,15 @@ export function Checkin({ kind }: { kind: Kind }) {
   const onVideo = useCallback((v: HTMLVideoElement | null) => setVideo(v), []);
   // Asked while the camera and the GPS get ready, so the tap does not wait for it (used only while fresh).
   const [early, setEarly] = useState<Promise<Early> | null>(() => ahead());
-  useFocusOnAnswer(outcome);
+  // The answer replaces the capture, "Coba Lagi" brings it back: the control tapped is gone, so the focus goes to
+  // the answer's title, or back to the screen's heading (router.useFocusOnNewScreen's way).
+  const focus = useFocusAfterTap(outcome, true);
   // A dark room at 06:45: the screen lights the face (lamp.ts); held still while a capture is under way.
   const lamp = useLamp(video, busy);
 
   async function capture(): Promise<void> {
     if (!video || !fix) return;
+    focus.tapped();
     setBusy(true);
     setError(null);
     try {
@@ -113,7 +105,14 @@ export function Checkin({ kind }: { kind: Kind }) {
   if (outcome) {
     return (
       <Page title={KIND_ACTION[kind]}>
-        <Answer outcome={outcome} onAgain={() => setOutcome(null)} />
+        <Answer
+          outcome={outcome}
+          lead={focus.lead}
+          onAgain={() => {
+            focus.tapped();
+            setOutcome(null);
+          }}
+        />
       </Page>
     );
   }

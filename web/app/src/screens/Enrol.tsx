@@ -4,7 +4,7 @@ import { grab, SELFIE_BYTES, SELFIE_PX } from "../camera";
 import { LampCamera, useLamp } from "../live";
 import { homeAfterFlow } from "../router";
 import { cachedProfile, call } from "../session";
-import { ErrorLine, Page } from "../ui";
+import { ErrorLine, Page, useFocusAfterTap } from "../ui";
 import type { Profile } from "../types";
 
 export const PHOTOS = 3;
@@ -31,9 +31,12 @@ export function Enrol() {
   const onVideo = useCallback((v: HTMLVideoElement | null) => setVideo(v), []);
   // A dark room: the screen lights the face (lamp.ts), held still while a photo is sent.
   const lamp = useLamp(video, busy);
+  // The last photo sent, the camera and its button give way to the wait for the admin, whose title takes the focus.
+  const { lead, tapped } = useFocusAfterTap(sent >= PHOTOS);
 
   async function take(): Promise<void> {
     if (!video) return;
+    tapped();
     setBusy(true);
     setError(null);
     try {
@@ -56,7 +59,9 @@ export function Enrol() {
     return (
       <Page title="Daftar Wajah">
         <div class="answer review" role="status">
-          <p class="answer-title">Menunggu persetujuan admin</p>
+          <p class="answer-title" tabIndex={-1} ref={lead}>
+            Menunggu persetujuan admin
+          </p>
           <p>Foto wajah sudah terkirim. Absen dapat dilakukan setelah admin unit menyetujuinya.</p>
           <button type="button" onClick={homeAfterFlow}>
             Kembali ke Beranda

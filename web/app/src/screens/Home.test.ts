@@ -4,7 +4,8 @@
 import { describe, expect, it, vi } from "vitest";
 import type { VNode } from "preact";
 import type { Profile } from "../types";
-import { ReadAgain } from "./Home";
+import type { Delivered } from "../outbox";
+import { deliveredSaid, ReadAgain } from "./Home";
 
 interface ButtonProps {
   disabled: boolean;
@@ -36,5 +37,22 @@ describe("Beranda whose read failed", () => {
     const kept = { nip: "199001012020012001", nama: "Siti Rahmawati" } as Profile;
     expect(ReadAgain({ profile: kept, error: NO_SIGNAL, reading: false, onRetry: () => undefined })).toBeNull();
     expect(ReadAgain({ profile: null, error: null, reading: true, onRetry: () => undefined })).toBeNull();
+  });
+});
+
+describe("captures that waited on the phone, once SMART answered", () => {
+  const at = "2026-12-05T00:12:00Z"; // 07.12 in Jakarta (the default zone)
+  const recorded = (id: string, message: string): Delivered => ({ id, type: "in", captured_at: at, outcome: "recorded", message });
+
+  it("are said to a screen reader as Beranda lists them (the list appears without a word otherwise)", () => {
+    expect(deliveredSaid([recorded("a", "Absen diterima")])).toBe("Sudah terkirim: Absen Masuk 07.12: Absen diterima.");
+    expect(deliveredSaid([recorded("a", "Absen diterima"), { ...recorded("b", "Menunggu verifikasi admin"), type: "out" }])).toBe(
+      "Sudah terkirim: Absen Masuk 07.12: Absen diterima; Absen Pulang 07.12: Menunggu verifikasi admin.",
+    );
+  });
+
+  it("say nothing here of a refusal, which is an alert of its own", () => {
+    const refused: Delivered = { id: "c", type: "in", captured_at: at, outcome: "refused", message: "Perangkat ini tidak terdaftar.", next: "" };
+    expect(deliveredSaid([refused])).toBe("");
   });
 });

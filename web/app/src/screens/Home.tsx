@@ -8,7 +8,7 @@ import { clockOf, dateText, localDay, todayNow } from "../clock";
 import { marksOf } from "../events";
 import { cachedDayHolds, dayFailure, doneNote, earlyNote, type Marks, nextKind, outWaitsAfterClose, scheduleText, statusText, waitingForShown, windowNote, windowState, windowTurnsAt } from "../day";
 import type { Kind, Profile, Today } from "../types";
-import { ErrorLine, Page } from "../ui";
+import { ErrorLine, Page, useFocusAfterTap } from "../ui";
 import { KIND_ACTION, SAVED_TITLE } from "./Checkin";
 import { PHOTOS } from "./Enrol";
 
@@ -75,19 +75,32 @@ function captured(type: Kind, at: string): string {
   return `${KIND_ACTION[type]} · ${dateText(localDay(new Date(at)))} ${clockOf(at)}`;
 }
 
-/** Captures SMART refused after they waited on the phone, each shown until the employee has read it. */
-function Refused({ items }: { items: RefusedCapture[] }) {
+/** A capture SMART took after it waited on the phone, as Beranda lists it: "Absen Masuk 07.12: Absen diterima". */
+function deliveredLine(d: Delivered): string {
+  return `${KIND_ACTION[d.type]} ${clockOf(d.captured_at)}: ${d.message}`;
+}
+
+/** What a screen reader is told when captures that waited on the phone went out and SMART took them ("" when none
+ * did): the list under "Sudah terkirim" appears without a word otherwise. Refusals are alerts of their own. */
+export function deliveredSaid(done: readonly Delivered[]): string {
+  const lines = done.filter((d) => d.outcome === "recorded").map(deliveredLine);
+  return lines.length ? `Sudah terkirim: ${lines.join("; ")}.` : "";
+}
+
+/** Captures SMART refused after they waited on the phone, each shown until the employee has read it; "Mengerti"
+ * takes its item away, and the focus goes to the next item's "Mengerti" (`lead`, the first one's). */
+function Refused({ items, lead, onDismiss }: { items: RefusedCapture[]; lead: (button: HTMLElement | null) => void; onDismiss: (id: string) => void }) {
   if (!items.length) return null;
   return (
     <div class="answer refused" role="alert">
       <p class="answer-title">Ditolak</p>
       <ul>
-        {items.map((w) => (
+        {items.map((w, i) => (
           <li key={w.id}>
             <p>{captured(w.body.type, w.body.captured_at)}</p>
             <p>{w.refusal?.message}</p>
             <p>{w.refusal?.next}</p>
-            <button type="button" class="secondary" onClick={() => void dismiss(w.id)}>
+            <button type="button" class="secondary" ref={i === 0 ? lead : null} onClick={() => onDismiss(w.id)}>
               Mengerti
             </button>
           </li>
@@ -97,18 +110,29 @@ function Refused({ items }: { items: RefusedCapture[] }) {
   );
 }
 
-function Outbox({ queued, delivered, refused }: { queued: Waiting[]; delivered: Delivered[]; refused: RefusedCapture[] }) {
-  const recorded = delivered.filter((d) => d.outcome === "recorded");
-  if (!queued.length && !recorded.length && !refused.length) return null;
+/** The captures waiting on the phone, SMART's refusals of them, and those it took (while Beranda is open). */
+function Outbox(p: { queued: Waiting[]; delivered: Delivered[]; refused: RefusedCapture[] }) {
+  const recorded = p.delivered.filter((d) => d.outcome === "recorded");
+  // "Mengerti": the refusal read goes (once the outbox has put it away), and the focus with it to the next one's
+  // "Mengerti", or to the screen's heading after the last.
+  const afterDismiss = useFocusAfterTap(p.refused.map((w) => w.id).join(" "), true);
+  if (!p.queued.length && !recorded.length && !p.refused.length) return null;
   return (
     <div class="outbox">
-      <Refused items={refused} />
-      {queued.length ? (
+      <Refused
+        items={p.refused}
+        lead={afterDismiss.lead}
+        onDismiss={(id) => {
+          afterDismiss.tapped();
+          void dismiss(id);
+        }}
+      />
+      {p.queued.length ? (
         <>
           <h2>Menunggu dikirim</h2>
           <p class="muted">{SAVED_TITLE}. Buka SMART saat ada sinyal agar terkirim.</p>
           <ul>
-            {queued.map((w) => (
+            {p.queued.map((w) => (
               <li key={w.id}>{captured(w.body.type, w.body.captured_at)}</li>
             ))}
           </ul>
@@ -119,9 +143,7 @@ function Outbox({ queued, delivered, refused }: { queued: Waiting[]; delivered: 
           <h2>Sudah terkirim</h2>
           <ul>
             {recorded.map((d) => (
-              <li key={d.id}>
-                {KIND_ACTION[d.type]} {clockOf(d.captured_at)}: {d.message}
-              </li>
+              <li key={d.id}>{deliveredLine(d)}</li>
             ))}
           </ul>
         </>
@@ -131,15 +153,16 @@ function Outbox({ queued, delivered, refused }: { queued: Waiting[]; delivered: 
 }
 
 /** Signing out while captures wait: they stay on the phone for this employee alone (a colleague signing in here
- * neither sees nor sends them), so they go out only when this employee signs in on this phone again. */
-function LeaveWithWaiting(p: { count: number; onLeave: () => void; onStay: () => void }) {
+ * neither sees nor sends them), so they go out only when this employee signs in on this phone again. It replaces
+ * "Keluar", so the focus goes to its "Batal" (`lead`: the step that changes nothing), which gives it back. */
+function LeaveWithWaiting(p: { count: number; lead: (button: HTMLElement | null) => void; onLeave: () => void; onStay: () => void }) {
   return (
     <div class="notice" role="alert">
       <p>
         Masih ada {p.count} absen yang menunggu dikirim. Bila Anda keluar, absen itu baru dikirim setelah Anda masuk
         lagi di ponsel ini.
       </p>
-      <button type="button" onClick={p.onStay}>
+      <button type="button" ref={p.lead} onClick={p.onStay}>
         Batal
       </button>
       <button type="button" class="secondary" onClick={p.onLeave}>
@@ -199,6 +222,8 @@ export function Home() {
   const [queued, setQueued] = useState<Waiting[]>([]);
   const [refused, setRefused] = useState<RefusedCapture[]>([]);
   const [delivered, setDelivered] = useState<Delivered[]>([]);
+  // What the last delivery said to a screen reader (deliveredSaid), in a polite live region always on the screen.
+  const [said, setSaid] = useState("");
   // Bumped when the outbox has delivered captures (what was sent counts at once) and when the connection returns
   // (a day shown "Tanpa sinyal" is read again, whether or not anything waited): the day is read again.
   const [reads, setReads] = useState(0);
@@ -260,6 +285,7 @@ export function Home() {
       const done = (e as CustomEvent<Delivered[]>).detail;
       if (done.length) {
         setDelivered((prev) => [...done, ...prev]);
+        setSaid((before) => deliveredSaid(done) || before);
         setReads((n) => n + 1);
       }
       readOutbox();
@@ -277,9 +303,15 @@ export function Home() {
 
   // "Keluar" with captures still waiting asks first: they go out only once this employee signs in here again.
   const [leaving, setLeaving] = useState(false);
+  const asking = leaving && queued.length > 0;
+  const afterLeave = useFocusAfterTap(asking);
   function leave(): void {
     logOut(); // forgotten on the phone at once; SMART is told in the background
     navigate("/masuk");
+  }
+  function ask(on: boolean): void {
+    afterLeave.tapped();
+    setLeaving(on);
   }
 
   const today = stale === "other-day" ? null : profile?.today ?? null;
@@ -336,6 +368,9 @@ export function Home() {
         }}
       />
       <Outbox queued={queued} delivered={delivered} refused={refused} />
+      <p class="sr-only" aria-live="polite">
+        {said}
+      </p>
       {/* Shown with the day, not before it: the day's lines would push a menu shown while loading down
           under a finger already on its way to it (a tap lands on the wrong line). */}
       {profile || error ? (
@@ -346,10 +381,10 @@ export function Home() {
             <a href="#/pengajuan">Pengajuan</a>
             <a href="#/sandi">Ubah Kata Sandi</a>
           </nav>
-          {leaving && queued.length ? (
-            <LeaveWithWaiting count={queued.length} onLeave={leave} onStay={() => setLeaving(false)} />
+          {asking ? (
+            <LeaveWithWaiting count={queued.length} lead={afterLeave.lead} onLeave={leave} onStay={() => ask(false)} />
           ) : (
-            <button type="button" class="secondary" onClick={() => (queued.length ? setLeaving(true) : leave())}>
+            <button type="button" class="secondary" ref={afterLeave.lead} onClick={() => (queued.length ? ask(true) : leave())}>
               Keluar
             </button>
           )}

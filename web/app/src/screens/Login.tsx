@@ -20,7 +20,7 @@ export function Login({ notice, onSignedIn = homeAfterFlow }: { notice: string |
       })
       .catch(() => undefined); // no storage to read: nothing to say
   }, []);
-  const { busy, error, submit } = useSubmit(async () => {
+  const { busy, error, invalid, submit } = useSubmit(async () => {
     check(...loginProblems(nip, password));
     await logIn(nip, password);
     onSignedIn(); // Back from Beranda does not show the login form to someone signed in (homeAfterFlow)
@@ -36,7 +36,7 @@ export function Login({ notice, onSignedIn = homeAfterFlow }: { notice: string |
           </p>
         </div>
       ) : null}
-      <Form action={busyLabel(busy, "Masuk")} busy={busy} error={error} onSubmit={submit}>
+      <Form action={busyLabel(busy, "Masuk")} busy={busy} error={error} invalid={invalid} onSubmit={submit}>
         <Field id="nip" label="NIP" value={nip} onInput={setNip} clean={digitsOnly} inputMode="numeric" autoComplete="username" />
         <PasswordFields fields={[{ id: "sandi", label: "Kata sandi", autoComplete: "current-password", value: password, onInput: setPassword }]} />
       </Form>

@@ -11,7 +11,7 @@ export function Password() {
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
   const [done, setDone] = useState(false);
-  const { busy, error, submit } = useSubmit(async () => {
+  const { busy, error, invalid, submit } = useSubmit(async () => {
     setDone(false);
     check(...passwordChangeProblems(current, next));
     await changePassword(current, next).catch((exc: unknown) => {
@@ -30,7 +30,7 @@ export function Password() {
           Kata sandi berhasil diubah.
         </p>
       ) : null}
-      <Form action={busyLabel(busy, "Simpan Kata Sandi")} busy={busy} error={error} onSubmit={submit}>
+      <Form action={busyLabel(busy, "Simpan Kata Sandi")} busy={busy} error={error} invalid={invalid} onSubmit={submit}>
         <PasswordFields
           fields={[
             { id: "sandi-lama", label: "Kata sandi lama", autoComplete: "current-password", value: current, onInput: setCurrent },

@@ -11,7 +11,7 @@ import { appended, hasMore, pageAt, pagesUpTo, type Page as ApiPage } from "../.
 import { monthText } from "../../../shared/months";
 import { dateText, localDay } from "../clock";
 import { check, filed, type Filing, filingProblems, withdrawnByOwner } from "../forms";
-import { ErrorLine, Field, Form, Page, ScreenHidden, Select, TextArea, useLoad, useShownAgain, useSubmit } from "../ui";
+import { ErrorLine, Field, Form, Page, ScreenHidden, Select, TextArea, useFocusAfterTap, useLoad, useShownAgain, useSubmit } from "../ui";
 
 const TYPES = Object.entries(REQUEST_TYPE_NAMES) as [RequestType, string][];
 const EVENT_TYPES = [
@@ -25,7 +25,8 @@ const ownPage = (next: string | null): Promise<ApiPage<SelfRequest>> => call<Api
 const requestId = (r: SelfRequest): string => r.request_id;
 
 /** The photo of a letter, taken with the rear camera (never a file picker). The camera closes when the screen is
- * kept hidden under the login (main.App): it never runs unseen. */
+ * kept hidden under the login (main.App): it never runs unseen. Each of its buttons replaces itself, so the focus
+ * follows the tap: to the camera's instruction, to the photo taken, back to "Foto Surat" once it is removed. */
 function LetterPhoto({ photo, onPhoto }: { photo: string | null; onPhoto: (b64: string | null) => void }) {
   const [open, setOpen] = useState(false);
   const [video, setVideo] = useState<HTMLVideoElement | null>(null);
@@ -34,31 +35,51 @@ function LetterPhoto({ photo, onPhoto }: { photo: string | null; onPhoto: (b64: 
   useEffect(() => {
     if (hidden) setOpen(false);
   }, [hidden]);
-  if (photo) {
+  const shown = photo ? "photo" : open && !hidden ? "camera" : "button";
+  const { lead, tapped } = useFocusAfterTap(shown);
+  if (shown === "photo") {
     return (
       <div class="field">
-        <img class="letter" src={`data:image/jpeg;base64,${photo}`} alt="Foto surat yang akan dikirim" />
-        <button type="button" class="secondary" onClick={() => onPhoto(null)}>
+        <img class="letter" ref={lead} tabIndex={-1} src={`data:image/jpeg;base64,${photo}`} alt="Foto surat yang akan dikirim" />
+        <button
+          type="button"
+          class="secondary"
+          onClick={() => {
+            tapped();
+            onPhoto(null);
+          }}
+        >
           Hapus Foto Surat
         </button>
       </div>
     );
   }
-  if (!open || hidden) {
+  if (shown === "button") {
     return (
-      <button type="button" class="secondary" onClick={() => setOpen(true)}>
+      <button
+        type="button"
+        class="secondary"
+        ref={lead}
+        onClick={() => {
+          tapped();
+          setOpen(true);
+        }}
+      >
         Foto Surat
       </button>
     );
   }
   return (
     <div class="field">
-      <p>Arahkan kamera ke surat, seluruh halaman terlihat dan terbaca.</p>
+      <p ref={lead} tabIndex={-1}>
+        Arahkan kamera ke surat, seluruh halaman terlihat dan terbaca.
+      </p>
       <CameraView facing="environment" onVideo={onVideo} />
       <button
         type="button"
         disabled={!video}
         onClick={() => {
+          tapped();
           if (video) onPhoto(grabLetter(video));
           setOpen(false);
         }}
@@ -161,6 +182,8 @@ export function Requests() {
   const [cancelling, setCancelling] = useState<string | null>(null);
   const [withdrawn, setWithdrawn] = useState(false);
   const cancelSent = useRef(false); // a second "Ya" before the screen has changed sends nothing
+  // "Ya, batalkan": the request's buttons go once the list shows it withdrawn; the focus goes to what says so.
+  const afterCancel = useFocusAfterTap(withdrawn);
 
   useEffect(() => {
     shownCount.current = list?.items.length ?? 0;
@@ -202,7 +225,7 @@ export function Requests() {
     }
   }
 
-  const { busy, error, submit } = useSubmit(async () => {
+  const { busy, error, invalid, submit } = useSubmit(async () => {
     setSent(false);
     check(...filingProblems({ type, start, end, time, reason }));
     // A correction is about one day: its end date is its start date.
@@ -243,6 +266,7 @@ export function Requests() {
   async function cancel(id: string): Promise<void> {
     if (cancelSent.current) return;
     cancelSent.current = true;
+    afterCancel.tapped();
     setCancelling(id);
     setListError(null);
     setWithdrawn(false);
@@ -264,12 +288,14 @@ export function Requests() {
 
   return (
     <Page title="Pengajuan" back>
-      {sent ? (
-        <p class="answer review" role="status">
-          Pengajuan terkirim. Menunggu keputusan admin.
-        </p>
-      ) : null}
-      <Form action={busyLabel(busy, "Kirim Pengajuan")} busy={busy} error={error} onSubmit={submit}>
+      <Form
+        action={busyLabel(busy, "Kirim Pengajuan")}
+        busy={busy}
+        error={error}
+        invalid={invalid}
+        done={sent ? "Pengajuan terkirim. Menunggu keputusan admin." : null}
+        onSubmit={submit}
+      >
         <Select id="jenis" label="Jenis pengajuan" value={type} options={TYPES} onChange={setType} />
         {type === "KOREKSI" ? (
           <>
@@ -294,7 +320,7 @@ export function Requests() {
       <h2>Pengajuan Saya</h2>
       <ErrorLine message={listError} />
       {withdrawn ? (
-        <p class="ok" role="status">
+        <p class="ok" role="status" tabIndex={-1} ref={afterCancel.lead}>
           Pengajuan dibatalkan.
         </p>
       ) : null}
