@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
@@ -22,7 +22,7 @@ from chalicelib.domain.calendar import (
     StoredLeave,
 )
 from chalicelib.domain.decisions import Decided
-from chalicelib.domain.people import Employee, Principal
+from chalicelib.domain.people import AttemptClaim, Employee, Principal
 from chalicelib.domain.schedule import RosterDays, WeekSchedule, WorkHours, roster_text
 from chalicelib.domain.text import is_digits
 from chalicelib.errors import AttendanceError, ConflictError, NotFoundError, ValidationError
@@ -532,23 +532,19 @@ LEAVE_TURN_S = 60  # the longest a turn is held (by a function cut off holding i
 TURN_WAIT_S = 3.0  # how long a leave waits for the turn before its 409
 
 
-@contextlib.contextmanager
-def _leave_turn(nip: str) -> Iterator[None]:
+def _leave_turn(nip: str) -> contextlib.AbstractContextManager[None]:
     """Hold the employee's one leave turn while a leave's overlap is checked and the leave stored. Two leaves
     recorded at the same moment (admins approving two overlapping requests, or entering them) both passed the
     read-then-write check of `_refuse_overlap`; the turn is the login-guard slot claim (atomic: of any number
     racing, one holds it), so the second reads after the first stored and gets the 409 a later one gets. A turn
     still held after TURN_WAIT_S (its holder cut off) answers 409 with when it frees."""
-    scope = LEAVE_TURN.format(nip=nip)
-    claim = turns.take(scope, LEAVE_TURN_S, wait_s=TURN_WAIT_S)
-    if not claim.granted:
-        raise ConflictError(
-            "Cuti/izin lain pegawai ini sedang dicatat; coba lagi sebentar.", {"retry_after_s": claim.retry_after_s}
-        )
-    try:
-        yield
-    finally:
-        turns.give_back(scope, claim.claim_id)
+    return turns.held(LEAVE_TURN.format(nip=nip), LEAVE_TURN_S, wait_s=TURN_WAIT_S, refused=_leave_turn_busy)
+
+
+def _leave_turn_busy(claim: AttemptClaim) -> None:
+    raise ConflictError(
+        "Cuti/izin lain pegawai ini sedang dicatat; coba lagi sebentar.", {"retry_after_s": claim.retry_after_s}
+    )
 
 
 def leave_id_for(source: str, *, made: bool = False) -> str:

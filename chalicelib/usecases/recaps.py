@@ -8,9 +8,9 @@ Reads go per unit and per local date (events through the ``by_unit_date`` index,
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any, TypeVar
@@ -37,7 +37,7 @@ from chalicelib.attendance.punches import FINGERPRINT
 from chalicelib.attendance.rules import RuleTable
 from chalicelib.domain.attendance import REVOKE, Duty, Event
 from chalicelib.domain.calendar import MAX_LEAVE_DAYS, EmployeePlan, RegencyCalendar, UnitPlans
-from chalicelib.domain.people import Employee, Member, recorded_day
+from chalicelib.domain.people import AttemptClaim, Employee, Member, recorded_day
 from chalicelib.domain.status import DayStatus, EventKind
 from chalicelib.observability import logger
 from chalicelib.settings import Settings
@@ -638,20 +638,15 @@ UNIT_DAY_HOLD_S = 60
 UNIT_DAY_WAIT_S = 20.0
 
 
-@contextmanager
-def unit_day_turn(unor_id: str, day: date) -> Iterator[None]:
+def unit_day_turn(unor_id: str, day: date) -> AbstractContextManager[None]:
     """Hold the turn of the unit's `day` while judging and storing it (see UNIT_DAY_WAIT_S). Not had after the wait
     (a run cut off holds it until its hold time ends), the day is judged all the same, logged: a recap is never
     refused for it."""
-    scope = f"recap#{unor_id}#{day.isoformat()}"
-    claim = turns.take(scope, UNIT_DAY_HOLD_S, wait_s=UNIT_DAY_WAIT_S)
-    if not claim.granted:
+
+    def unheld(claim: AttemptClaim) -> None:
         logger.warning("a unit's day judged without its turn", extra={"unor_id": unor_id, "day": day.isoformat()})
-    try:
-        yield
-    finally:
-        if claim.granted:
-            turns.give_back(scope, claim.claim_id)
+
+    return turns.held(f"recap#{unor_id}#{day.isoformat()}", UNIT_DAY_HOLD_S, wait_s=UNIT_DAY_WAIT_S, refused=unheld)
 
 
 def _judged_as_of(scheduled_at: datetime | None, now: datetime | None) -> datetime:

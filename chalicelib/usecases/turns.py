@@ -7,6 +7,8 @@ the one SIMPEG run going on (`simpeg._take_turn`) and the recording of one emplo
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from chalicelib import runtime
 from chalicelib.domain.people import AttemptClaim
@@ -39,3 +41,17 @@ def give_back(scope: str, claim_id: str) -> None:
         runtime.people().release_login_attempt(scope, "0", claim_id)
     except Exception:
         logger.exception("%s turn not given back (it frees itself after its hold time)", scope.split("#", 1)[0])
+
+
+@contextmanager
+def held(scope: str, hold_s: int, *, wait_s: float, refused: Callable[[AttemptClaim], None]) -> Iterator[None]:
+    """Hold the turn of `scope` (`take`) while the block runs, and give it back after. Not had after `wait_s`, the
+    claim goes to `refused`: it raises to refuse the work (a 409 to retry), or returns to let it run all the same."""
+    claim = take(scope, hold_s, wait_s=wait_s)
+    if not claim.granted:
+        refused(claim)
+    try:
+        yield
+    finally:
+        if claim.granted:
+            give_back(scope, claim.claim_id)
