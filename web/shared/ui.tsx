@@ -224,12 +224,13 @@ export interface Loaded<T> {
   reload: () => void;
 }
 
-/** The answer of `load` (re-run when `key` changes or on `reload`). The previous answer stays while the same key is
- * read again (a reload after an action), never under another key (`heldFor`): another unit's, day's or status's rows
- * are not shown while the new ones load, nor after their read failed. */
+/** The answer of `load` (re-run when `key` changes or on `reload`). The previous answer stays while the new one is
+ * read (a table shows it dimmed and closed), and under its own key after a failed read again; another key's answer
+ * goes once that key's read has failed (`heldFor`): another unit's, day's or status's rows never stay for good. */
 export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, key: string): Loaded<T> {
   const [held, setHeld] = useState<Keyed<T> | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [failed, setFailed] = useState<string | null>(null); // the key of the last read that failed
   const [loading, setLoading] = useState(true);
   const [tick, setTick] = useState(0);
   const loadRef = useRef(load);
@@ -242,9 +243,12 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, key: strin
       .then((d) => {
         setHeld({ key, data: d });
         setError(null);
+        setFailed(null);
       })
       .catch((exc: unknown) => {
-        if (!ctrl.signal.aborted) setError(messageOf(exc));
+        if (ctrl.signal.aborted) return;
+        setError(messageOf(exc));
+        setFailed(key);
       })
       .finally(() => {
         if (!ctrl.signal.aborted) setLoading(false);
@@ -252,5 +256,5 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, key: strin
     return () => ctrl.abort();
   }, [key, tick]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
-  return { data: heldFor(held, key), error, loading, reload };
+  return { data: heldFor(held, key, failed), error, loading, reload };
 }
