@@ -91,7 +91,8 @@ class DynamoTimeclockRepository:
 
     def pins_of_unit(self, unor_id: str) -> dict[str, str]:
         with storage_call("dynamodb"):
-            rows = MachinePinModel.query(unor_id, MachinePinModel.key.startswith(PIN_PREFIX))
+            # Consistent: a map's audit names the owner a PIN had as the last map wrote it (decision 563).
+            rows = MachinePinModel.query(unor_id, MachinePinModel.key.startswith(PIN_PREFIX), consistent_read=True)
             return {row.key[len(PIN_PREFIX) :]: str(row.nip) for row in rows}
 
     def set_cutover(self, unor_id: str, change: CutoverChange, by: Decided, audit: AuditBatch | None = None) -> None:

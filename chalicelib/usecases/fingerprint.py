@@ -36,13 +36,13 @@ from chalicelib.attendance.punches import (
 from chalicelib.domain.attendance import Event
 from chalicelib.domain.decisions import Decided
 from chalicelib.domain.files import csv_cells
-from chalicelib.domain.people import NIP_PATTERN, Employee, Principal, recorded_day
+from chalicelib.domain.people import NIP_PATTERN, AttemptClaim, Employee, Principal, recorded_day
 from chalicelib.errors import ConflictError, ForbiddenError, UnsupportedMediaTypeError, ValidationError
 from chalicelib.settings import Settings
 from chalicelib.store.base import ConditionFailed, iso
 from chalicelib.store.events import punch_event_id
 from chalicelib.store.timeclock import CutoverChange, CutoverState
-from chalicelib.usecases import access, directory, recaps, rejudge
+from chalicelib.usecases import access, directory, recaps, rejudge, turns
 from chalicelib.usecases.schemas.common import load_json
 from chalicelib.usecases.schemas.rollout import (
     MAX_OFFSET_MINUTES,
@@ -128,32 +128,46 @@ def put_pins(principal: Principal, raw: bytes, content_type: str, now: datetime)
             problems.append(LineProblem(line, scope))
         else:
             by_unit.setdefault(employee.unor_id, {})[pin] = nip
-    _audit_pin_changes(principal, by_unit)
     for unor_id, pins in sorted(by_unit.items()):
-        runtime.timeclock().put_pins(unor_id, pins, principal.subject, now)
+        with turns.held(PIN_TURN.format(unor_id=unor_id), PIN_TURN_HOLD_S, wait_s=PIN_TURN_WAIT_S, refused=_pins_busy):
+            _audit_pin_changes(principal, unor_id, pins)
+            runtime.timeclock().put_pins(unor_id, pins, principal.subject, now)
     mapped = sum(len(pins) for pins in by_unit.values())
     detail = {"mapped": mapped, "errors": len(problems), "units": sorted(by_unit)}
     runtime.audit().record(principal.subject, "fingerprint.pins", ",".join(sorted(by_unit)) or "-", detail)
     return PinsResult(mapped=mapped, errors=[_line_error(p) for p in sorted(problems, key=lambda p: p.line)])
 
 
-def _audit_pin_changes(principal: Principal, by_unit: Mapping[str, Mapping[str, str]]) -> None:
-    """One `fingerprint.pin` entry per employee whose PINs this map changes (target the NIP: the one a PIN is
-    given to and the one it is taken from), each change as the unit, the PIN and its owner before and after. A
-    PIN moved to another employee books the first one's presses as the second's, and the map keeps no history:
+# The login-guard scope whose one slot is the turn to map a unit's PINs: two admins mapping one PIN at once each
+# read it free, and the audit said both took a free PIN while the last write won (decision 563).
+PIN_TURN = "pins#{unor_id}"
+PIN_TURN_HOLD_S = 60  # the longest a turn is held (by a function cut off holding it)
+PIN_TURN_WAIT_S = 10.0  # how long a map waits for the unit's turn before its 409 (thousands of PINs take seconds)
+
+
+def _pins_busy(claim: AttemptClaim) -> None:
+    raise ConflictError(
+        "PIN mesin unit ini sedang dipetakan admin lain; coba lagi sebentar.", {"retry_after_s": claim.retry_after_s}
+    )
+
+
+def _audit_pin_changes(principal: Principal, unor_id: str, pins: Mapping[str, str]) -> None:
+    """One `fingerprint.pin` entry per employee whose PINs this map changes in the unit (target the NIP: the one a
+    PIN is given to and the one it is taken from), each change as the unit, the PIN and its owner before and after.
+    A PIN moved to another employee books the first one's presses as the second's, and the map keeps no history:
     the summary entry's counts alone left a PIN lent for a week and given back without a trace. Written before
-    the map (as the punches' entries, decision 215), so a failure after it leaves an entry the retry repeats,
-    never a change unaudited; a PIN mapped as it was changes nothing and names no one."""
+    the map (as the punches' entries, decision 215), under the unit's turn, so a failure after it leaves an entry
+    the retry repeats, never a change unaudited, and `before` is what the last map wrote; a PIN mapped as it was
+    changes nothing and names no one."""
     changes: dict[str, list[dict[str, object]]] = {}
-    for unor_id, pins in sorted(by_unit.items()):
-        held = runtime.timeclock().pins_of_unit(unor_id)
-        for pin, nip in sorted(pins.items()):
-            before = held.get(pin)
-            if before == nip:
-                continue
-            change: dict[str, object] = {"unor_id": unor_id, "pin": pin, "before": before, "after": nip}
-            for owner in {nip} if before is None else {nip, before}:
-                changes.setdefault(owner, []).append(change)
+    held = runtime.timeclock().pins_of_unit(unor_id)
+    for pin, nip in sorted(pins.items()):
+        before = held.get(pin)
+        if before == nip:
+            continue
+        change: dict[str, object] = {"unor_id": unor_id, "pin": pin, "before": before, "after": nip}
+        for owner in {nip} if before is None else {nip, before}:
+            changes.setdefault(owner, []).append(change)
     details: dict[str, Mapping[str, object] | None] = {
         nip: _pins_audited(found) for nip, found in sorted(changes.items())
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
@@ -362,6 +363,39 @@ def test_a_pin_handed_to_another_employee_names_both_and_what_it_was(unit: Repos
     # AND the same map uploaded again, which changes nothing, names no one again
     fingerprint.put_pins(SUPER, f"pin,nip\n7,{N}\n".encode(), "text/csv", NOW)
     assert len(pin_audit(audited)) == 3
+
+
+def test_two_maps_of_one_pin_at_once_are_audited_one_after_the_other(
+    unit: Repositories, audited: AuditTrail, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a map of PIN 7 to Asep whose read of the unit's PINs is slow to be followed by its write
+    read, go = threading.Event(), threading.Event()
+    pins_of_unit = unit.timeclock.pins_of_unit
+
+    def slow_first(unor_id: str) -> dict[str, str]:
+        held = pins_of_unit(unor_id)
+        if not read.is_set():
+            read.set()
+            go.wait(2)  # the other map runs meanwhile, unless it waits for this one's turn
+        return held
+
+    monkeypatch.setattr(unit.timeclock, "pins_of_unit", slow_first)
+    asep = threading.Thread(target=fingerprint.put_pins, args=(SUPER, f"pin,nip\n7,{A}\n".encode(), "text/csv", NOW))
+    asep.start()
+    assert read.wait(5)
+    # WHEN another admin maps PIN 7 to Nina at that moment
+    nina = threading.Thread(target=fingerprint.put_pins, args=(SUPER, f"pin,nip\n7,{N}\n".encode(), "text/csv", NOW))
+    nina.start()
+    nina.join(1)
+    go.set()
+    asep.join(30)
+    nina.join(30)
+    # THEN the second map's entry says it took PIN 7 from Asep (both said they took a free PIN, and Asep's entry
+    # named no one losing it, while Nina's write won)
+    first = {"unor_id": "U1", "pin": "7", "before": None, "after": A}
+    moved = {"unor_id": "U1", "pin": "7", "before": A, "after": N}
+    assert pin_audit(audited) == [(A, [first]), *sorted([(A, [moved]), (N, [moved])])]
+    assert runtime.timeclock().pins_of_unit("U1") == {"7": N}
 
 
 def test_a_pin_map_whose_audit_write_failed_changes_nothing_and_its_retry_names_whom(
