@@ -90,9 +90,14 @@ def desk(world: World, console_tab: Callable[..., Desk]) -> Callable[..., Desk]:
     return make
 
 
+def _refresh_line(page: Any) -> Any:
+    """The line beside the date: how the figures stay fresh, and when the shown ones came."""
+    return page.get_by_text(re.compile(r"^(Diperbarui otomatis|Pembaruan otomatis dijeda)"))
+
+
 def _hint_time(page: Any) -> str:
-    found = re.search(r"terakhir(?: diperbarui)? (\d\d\.\d\d)", page.locator("p.hint[aria-live]").inner_text())
-    assert found, page.locator("p.hint[aria-live]").inner_text()
+    found = re.search(r"terakhir(?: diperbarui)? (\d\d\.\d\d)", _refresh_line(page).inner_text())
+    assert found, _refresh_line(page).inner_text()
     return found.group(1)
 
 
@@ -118,6 +123,63 @@ def test_a_failed_refresh_keeps_its_figures_and_says_from_when_they_are(
     page.clock.fast_forward(31_000)
     expect(page.locator("p.error")).to_have_text("")
     assert _hint_time(page) != shown
+    assert d.page_errors == []
+
+
+def test_only_a_failed_refresh_and_a_recovery_are_spoken(world: World, desk: Callable[..., Desk]) -> None:
+    d = desk(fake_clock=True)
+    page = d.page
+    d.settled()
+    # GIVEN the refresh line, which changes at every refresh ("· memuat…" and back): no live region speaks it
+    line = _refresh_line(page)
+    expect(line).to_contain_text("terakhir diperbarui")
+    assert line.evaluate("e => e.closest('[aria-live], [role=status], [role=alert]') === null")
+    status = page.get_by_role("status").filter(has_text=re.compile("^Pembaruan"))
+    expect(status).to_have_count(0)
+    # WHEN a refresh fails, THEN the alert says so
+    busy = json.dumps({"error": {"code": "UNAVAILABLE", "message": "Layanan sedang sibuk."}})
+    page.route(SUMMARY, lambda route: route.fulfill(status=503, content_type="application/json", body=busy))
+    page.clock.fast_forward(31_000)
+    expect(page.get_by_role("alert")).to_contain_text("Gagal memperbarui")
+    # WHEN the next one works, THEN a status says that the figures are fresh again, and since when
+    page.unroute(SUMMARY)
+    page.clock.fast_forward(31_000)
+    expect(status).to_have_text(re.compile(r"^Pembaruan berjalan lagi sejak \d\d\.\d\d\.$"))
+    said = status.inner_text()
+    # ... and the refreshes after it say nothing new
+    page.clock.fast_forward(31_000)
+    expect(line).not_to_contain_text("memuat")
+    expect(status).to_have_text(said)
+    assert d.page_errors == []
+
+
+def _wait_for_reads(page: Any, reads: list[str], n: int) -> None:
+    """Until `n` reads were sent (a read is sent on a timer's tick, outside any Playwright wait)."""
+    for _ in range(50):
+        if len(reads) >= n:
+            break
+        page.wait_for_timeout(100)
+    assert len(reads) == n, reads
+
+
+def test_the_refresh_can_be_paused(world: World, desk: Callable[..., Desk]) -> None:
+    d = desk(fake_clock=True)
+    page = d.page
+    d.settled()
+    reads = d.requests_to("/v1/admin/monitor/summary")
+    # WHEN "Jeda pembaruan otomatis" is checked, THEN two minutes pass without a read, and the line says so
+    page.get_by_label("Jeda pembaruan otomatis").check()
+    expect(_refresh_line(page)).to_contain_text("Pembaruan otomatis dijeda · terakhir diperbarui")
+    page.clock.fast_forward(120_000)
+    page.wait_for_timeout(300)
+    assert reads == []
+    # WHEN it is unchecked, THEN the figures are read at once, and every 30 seconds again
+    page.get_by_label("Jeda pembaruan otomatis").uncheck()
+    _wait_for_reads(page, reads, 1)
+    d.settled()
+    page.clock.fast_forward(31_000)
+    _wait_for_reads(page, reads, 2)
+    expect(_refresh_line(page)).to_contain_text("Diperbarui otomatis setiap 30 detik")
     assert d.page_errors == []
 
 
@@ -153,7 +215,7 @@ def test_a_refresh_due_while_the_summary_is_on_its_way_leaves_it_to_arrive(
     expect(
         page.get_by_role("row").filter(has=page.get_by_role("link", name=world.units[0][1], exact=True))
     ).to_have_count(1)
-    expect(page.locator("p.hint[aria-live]")).to_contain_text("terakhir diperbarui")
+    expect(_refresh_line(page)).to_contain_text("terakhir diperbarui")
 
 
 def test_days_off_have_their_card_and_a_day_everyone_has_off_says_so(world: World, desk: Callable[..., Desk]) -> None:

@@ -152,6 +152,9 @@ export function busyLabel(busy: boolean, label: string): string {
  * and back to the button afterwards. */
 export function ConfirmButton(p: {
   label: string;
+  /** The button's accessible name when a list repeats it row by row: starts with `label` and names the row's
+   * subject ("Nonaktifkan budi"), so a screen reader's list of buttons tells the rows apart. */
+  name?: string;
   question: string;
   onConfirm: () => void;
   disabled?: boolean;
@@ -173,7 +176,15 @@ export function ConfirmButton(p: {
   const busy = p.busy ?? false;
   if (!asking)
     return (
-      <button ref={button} type="button" class="secondary" disabled={(p.disabled ?? false) || busy} aria-busy={busy || undefined} onClick={() => ask(true)}>
+      <button
+        ref={button}
+        type="button"
+        class="secondary"
+        aria-label={p.name}
+        disabled={(p.disabled ?? false) || busy}
+        aria-busy={busy || undefined}
+        onClick={() => ask(true)}
+      >
         {busyLabel(busy, p.label)}
       </button>
     );

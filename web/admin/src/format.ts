@@ -89,6 +89,12 @@ export function addDays(day: string, n: number): string {
   return new Date(Date.parse(day) + n * DAY_MS).toISOString().slice(0, 10);
 }
 
+/** Days from `start` to `end` (YYYY-MM-DD) as the console's lists write them: "2026-12-03 – 2026-12-04", or the
+ * one day. */
+export function dayRange(start: string, end: string): string {
+  return start === end ? start : `${start} – ${end}`;
+}
+
 /** A list's range `from`..`to` (YYYY-MM-DD) widened to hold the dates just saved (`saved`: a leave recorded for
  * next week is shown once saved, not left outside the list that said "tercatat"), or the saved dates alone when the
  * widened range would pass the API's longest. */

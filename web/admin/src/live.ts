@@ -16,9 +16,11 @@ export interface LiveState<T> {
   error: string | null;
   /** A read is on its way. */
   loading: boolean;
+  /** When a read succeeded after one had failed, none failing since (the screen says so once: `recoveryNote`). */
+  recoveredAt: Date | null;
 }
 
-export const NOTHING_YET: LiveState<never> = { data: null, okAt: null, error: null, loading: false };
+export const NOTHING_YET: LiveState<never> = { data: null, okAt: null, error: null, loading: false, recoveredAt: null };
 
 /** The reads of one key (a date, a unit): `tick` starts one unless one is on its way; `stop` cancels the one on
  * its way and ignores whatever it brings. */
@@ -41,10 +43,12 @@ export class Poller<T> {
     this.set({ loading: true });
     this.load(ctrl.signal).then(
       (data) => {
-        if (this.settle(ctrl)) this.set({ data, okAt: this.now(), error: null, loading: false });
+        if (!this.settle(ctrl)) return;
+        const now = this.now();
+        this.set({ data, okAt: now, error: null, loading: false, recoveredAt: this.state.error === null ? this.state.recoveredAt : now });
       },
       (exc: unknown) => {
-        if (this.settle(ctrl)) this.set({ error: messageOf(exc), loading: false });
+        if (this.settle(ctrl)) this.set({ error: messageOf(exc), loading: false, recoveredAt: null });
       },
     );
     return true;
@@ -68,33 +72,47 @@ export class Poller<T> {
   }
 }
 
-/** `load`'s answer, read when `key` changes (the read of the key before is cancelled), every `everyMs` and when the
- * tab comes back into view, a tick skipped while a read is on its way. */
-export function useLive<T>(load: (signal: AbortSignal) => Promise<T>, key: string, everyMs: number): LiveState<T> {
+/** A live screen's reads and their pause: "Jeda pembaruan otomatis" stops the timer (WCAG 2.2.2: figures that
+ * move by themselves can be stopped), the figures shown stay; taken off, a read is made at once. */
+export interface Live<T> extends LiveState<T> {
+  paused: boolean;
+  pause: (paused: boolean) => void;
+}
+
+/** `load`'s answer, read when `key` changes (the read of the key before is cancelled) and, unless paused, every
+ * `everyMs` and when the tab comes back into view, a tick skipped while a read is on its way. */
+export function useLive<T>(load: (signal: AbortSignal) => Promise<T>, key: string, everyMs: number): Live<T> {
   const [state, setState] = useState<LiveState<T>>(NOTHING_YET);
+  const [paused, pause] = useState(false);
   const loadRef = useRef(load);
   loadRef.current = load;
+  const poller = useRef<Poller<T> | null>(null);
   useEffect(() => {
     setState(NOTHING_YET);
     // "terakhir diperbarui" by SMART's clock, as the rest of the console
-    const poller = new Poller<T>((signal) => loadRef.current(signal), setState, () => new Date(serverNow()));
-    poller.tick();
+    const reads = new Poller<T>((signal) => loadRef.current(signal), setState, () => new Date(serverNow()));
+    poller.current = reads;
+    reads.tick();
+    return () => reads.stop();
+  }, [key]);
+  useEffect(() => {
+    if (paused) return;
+    poller.current?.tick(); // taken off pause (on the first render, the key's read is on its way: skipped)
     // A tab out of view (Chrome still fires about once a minute) and a screen kept under the login (decision 355:
     // every read a 401) skip their ticks; the tab coming back reads at once.
     const timer = window.setInterval(() => {
-      if (document.visibilityState !== "hidden" && current() !== null) poller.tick();
+      if (document.visibilityState !== "hidden" && current() !== null) poller.current?.tick();
     }, everyMs);
     const onVisible = (): void => {
-      if (document.visibilityState === "visible") poller.tick();
+      if (document.visibilityState === "visible") poller.current?.tick();
     };
     document.addEventListener("visibilitychange", onVisible);
     return () => {
       window.clearInterval(timer);
       document.removeEventListener("visibilitychange", onVisible);
-      poller.stop();
     };
-  }, [key, everyMs]);
-  return state;
+  }, [paused, everyMs]);
+  return { ...state, paused, pause };
 }
 
 /** The date a live screen shows: `picked`, or today's while none is (`""`), so that a screen left open past

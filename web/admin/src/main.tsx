@@ -1,7 +1,7 @@
 import { render, type ComponentType } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { ConsoleContext, type Console } from "./context";
-import { href, useRoute, type Route } from "./router";
+import { href, useFocusOnNewScreen, useRoute, type Route } from "./router";
 import { Attempts, Reviews } from "./screens/Evidence";
 import { Employees, EmployeeDetail } from "./screens/Employees";
 import { Login } from "./screens/Login";
@@ -116,6 +116,7 @@ function Menu({ s, route }: { s: Session; route: Route }) {
     return { session: s, units: units.data, unitName: (id) => names.get(id) ?? id, reloadUnits: units.reload };
   }, [s, units.data, units.reload]);
   const current = route.segments[0] ?? "pemantauan";
+  useFocusOnNewScreen(href([current, ...route.segments.slice(1)]));
   const Screen = screenOf(route, s);
   return (
     <div class="shell">

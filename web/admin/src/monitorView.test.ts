@@ -2,7 +2,7 @@
 // the read on its way, and where units that share a spot go on the map.
 import { describe, expect, it } from "vitest";
 import { Poller, type LiveState } from "./live";
-import { holidayNote, markerColour, notRecappedNote, refreshError, refreshLine, ringOffsets, spots } from "./monitorView";
+import { holidayNote, markerColour, notRecappedNote, recoveryNote, refreshError, refreshLine, ringOffsets, spots } from "./monitorView";
 
 describe("refreshLine and refreshError", () => {
   it("names the time the figures came, not the time of the last try", () => {
@@ -10,10 +10,19 @@ describe("refreshLine and refreshError", () => {
     expect(refreshLine("07.02", false)).toBe("Diperbarui otomatis setiap 30 detik · terakhir diperbarui 07.02");
   });
 
+  it("says when the refresh is paused", () => {
+    expect(refreshLine("07.02", false, true)).toBe("Pembaruan otomatis dijeda · terakhir diperbarui 07.02");
+  });
+
   it("says plainly that a refresh failed and from when the figures shown are", () => {
     expect(refreshError(null, "07.02")).toBeNull();
     expect(refreshError("Layanan sedang sibuk.", "07.02")).toBe("Gagal memperbarui; angka dari 07.02. Layanan sedang sibuk.");
     expect(refreshError("Layanan sedang sibuk.", null)).toBe("Layanan sedang sibuk."); // nothing shown yet
+  });
+
+  it("say once, and only then, that the reads work again", () => {
+    expect(recoveryNote(null)).toBe("");
+    expect(recoveryNote("07.40")).toBe("Pembaruan berjalan lagi sejak 07.40.");
   });
 });
 
@@ -114,7 +123,7 @@ describe("Poller", () => {
     expect(reads[0]?.signal.aborted).toBe(false);
     reads[0]?.answer.resolve(7000);
     await flush();
-    expect(states.at(-1)).toEqual({ data: 7000, okAt: new Date("2026-12-07T00:02:00Z"), error: null, loading: false });
+    expect(states.at(-1)).toEqual({ data: 7000, okAt: new Date("2026-12-07T00:02:00Z"), error: null, loading: false, recoveredAt: null });
     expect(poller.tick()).toBe(true); // the next tick reads again
   });
 
@@ -133,5 +142,23 @@ describe("Poller", () => {
     poller.tick();
     poller.stop();
     expect(poller.tick()).toBe(false);
+  });
+
+  it("keeps when reads worked again after a failure, until the next failure", async () => {
+    const outcomes = [true, false, true, true, false];
+    let n = 0;
+    const read = (): Promise<number> => (outcomes[n++] ? Promise.resolve(n) : Promise.reject(new Error("503")));
+    const states: LiveState<number>[] = [];
+    const poller = new Poller<number>(read, (s) => states.push(s), () => new Date(Date.UTC(2026, 11, 7, 0, n)));
+    const after = async (): Promise<Date | null | undefined> => {
+      poller.tick();
+      await flush();
+      return states.at(-1)?.recoveredAt;
+    };
+    expect(await after()).toBeNull(); // the first read worked: nothing to say
+    expect(await after()).toBeNull(); // failed: the error line says so
+    expect(await after()).toEqual(new Date(Date.UTC(2026, 11, 7, 0, 3))); // worked again
+    expect(await after()).toEqual(new Date(Date.UTC(2026, 11, 7, 0, 3))); // the same text: not spoken again
+    expect(await after()).toBeNull();
   });
 });

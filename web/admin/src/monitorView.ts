@@ -5,10 +5,18 @@ import type { Counts } from "./types";
 
 export const REFRESH_S = 30;
 
-/** The line beside the date: how the figures stay fresh, when the shown ones came (`okAt`, a time of day), and
- * whether a read is on its way. */
-export function refreshLine(okAt: string | null, loading: boolean): string {
-  return `Diperbarui otomatis setiap ${String(REFRESH_S)} detik${okAt ? ` · terakhir diperbarui ${okAt}` : ""}${loading ? " · memuat…" : ""}`;
+/** The line beside the date: how the figures stay fresh (or that their refresh is paused), when the shown ones
+ * came (`okAt`, a time of day), and whether a read is on its way. */
+export function refreshLine(okAt: string | null, loading: boolean, paused = false): string {
+  const how = paused ? "Pembaruan otomatis dijeda" : `Diperbarui otomatis setiap ${String(REFRESH_S)} detik`;
+  return `${how}${okAt ? ` · terakhir diperbarui ${okAt}` : ""}${loading ? " · memuat…" : ""}`;
+}
+
+/** What the screen's status line (a polite live region) says once the reads work again after failing
+ * (`recoveredAt`, a time of day), or "": the refresh line itself is no live region, as it changes at every refresh
+ * and would interrupt a screen reader twice every 30 seconds; a failure is said by the error line (an alert). */
+export function recoveryNote(recoveredAt: string | null): string {
+  return recoveredAt ? `Pembaruan berjalan lagi sejak ${recoveredAt}.` : "";
 }
 
 /** A failed read said plainly: a refresh that failed keeps the figures of `okAt` on screen and says so. */

@@ -19,6 +19,7 @@ import {
 } from "../../shared/ui";
 import { pagesUpTo, queryAt, type Page } from "../../shared/paging";
 import { count } from "./format";
+import { useHeadingAwaited } from "./router";
 import { call, get, type Query } from "./session";
 
 let fieldSeq = 0;
@@ -60,10 +61,12 @@ export function Done({ message, focusOn }: { message: string | null; focusOn?: u
 
 export function Screen({ title, children, actions }: { title: string; children: ComponentChildren; actions?: ComponentChildren }) {
   usePageTitle(title, "SMART Admin");
+  useHeadingAwaited();
   return (
     <section class="screen">
       <div class="screen-head">
-        <h1>{title}</h1>
+        {/* focused by script on a change of screen (router.useFocusOnNewScreen) */}
+        <h1 tabIndex={-1}>{title}</h1>
         {actions}
       </div>
       {children}
@@ -338,9 +341,11 @@ export type Decision = "approve" | "reject";
  * (its `recapped` dates: `rejudged`). `children`: more fields, shown after the note; `approval`: what an approval
  * adds to the body from them (it may refuse with a UserMessage, shown like the API's); `approvalRefused`: why the
  * server would refuse an approval (Setujui is then disabled, the reason its tooltip; Tolak stays). A failure stays
- * here. */
+ * here. `subject`: what is decided ("pengajuan Dewi Lestari (Izin, 2026-12-03)"), added to the buttons' names
+ * after their words, so that a screen reader's list of buttons tells one row's from another's. */
 export function DecisionForm(p: {
   path: string;
+  subject: string;
   noteLabel: string;
   onDone: (decision: Decision, answer: unknown) => void;
   /** The item was decided by someone else meanwhile (409): the list it stands in is stale. */
@@ -377,10 +382,16 @@ export function DecisionForm(p: {
       {p.children}
       <ErrorLine message={action.error} />
       <div class="buttons">
-        <button type="button" disabled={action.busy || !!p.approvalRefused} title={p.approvalRefused ?? undefined} onClick={() => decide("approve")}>
+        <button
+          type="button"
+          aria-label={`Setujui ${p.subject}`}
+          disabled={action.busy || !!p.approvalRefused}
+          title={p.approvalRefused ?? undefined}
+          onClick={() => decide("approve")}
+        >
           Setujui
         </button>
-        <button type="button" class="danger" disabled={action.busy} onClick={() => decide("reject")}>
+        <button type="button" class="danger" aria-label={`Tolak ${p.subject}`} disabled={action.busy} onClick={() => decide("reject")}>
           Tolak
         </button>
       </div>
@@ -403,11 +414,19 @@ export function rejudged(answer: unknown): string {
   return now + later;
 }
 
-/** DELETE `path` after "Ya, …": cancels a leave or field duty, deletes a holiday or zone. */
+function rowName(label: string, question: string): string {
+  const first = question.split("?")[0] ?? "";
+  return first.startsWith(label) ? first : label;
+}
+
+/** DELETE `path` after "Ya, …": cancels a leave or field duty, deletes a holiday or zone. Named by its question's
+ * first sentence ("Batalkan sakit Dewi Lestari 3–5 Des") when that starts with `label` and so names the row (an
+ * accessible name holds the words shown: WCAG 2.5.3); else by `label`. */
 export function DeleteButton(p: { label: string; question: string; path: string; done: string; action: Action; onDone: () => void }) {
   return (
     <ConfirmButton
       label={p.label}
+      name={rowName(p.label, p.question)}
       question={p.question}
       onConfirm={() =>
         void p.action

@@ -12,7 +12,7 @@ import { call, canChange, get, mayChange, OWN_RECORD } from "../session";
 import type { ScheduleVersion, Week } from "../types";
 import { circleOf, type Circle } from "../area";
 import { stamped, useFreshLinks } from "../links";
-import { count, dateTime, decimal, localDate, rangeHolding, time, today } from "../format";
+import { count, dateTime, dayRange, decimal, localDate, rangeHolding, time, today } from "../format";
 import { ActionForm, allPages, checkRange, ColumnHeads, ConfirmButton, DecisionForm, DeleteButton, deleteColumn, Done, ErrorLine, Field, Labelled, Outcome, rejudged, Screen, Select, Submit, Table, useAction, useId, useLoad, type Action, type Column, type Decision, type Loaded } from "../ui";
 
 const DAYS: [keyof Week, string][] = [
@@ -525,6 +525,11 @@ const LEAVE_TYPES: [string, string][] = [
 
 const LEAVE_NAMES: Record<string, string> = Object.fromEntries(LEAVE_TYPES);
 
+/** A leave as its cancellation names it: "sakit Dewi Lestari 2026-12-03 – 2026-12-04". */
+function leaveName(l: Leave): string {
+  return `${(LEAVE_NAMES[l.type] ?? l.type).toLowerCase()} ${l.nama ?? l.nip} ${dayRange(l.start_date, l.end_date)}`;
+}
+
 function monthStart(): string {
   return `${today().slice(0, 7)}-01`;
 }
@@ -551,7 +556,7 @@ export function Leaves(_: { route: Route }) {
     columns.push(
       deleteColumn<Leave>({
         label: "Batalkan",
-        question: () => "Batalkan cuti/izin ini?",
+        question: (l) => `Batalkan ${leaveName(l)}?`,
         path: (l) => `/v1/admin/leaves/${encodeURIComponent(l.leave_id)}`,
         done: "Cuti/izin dibatalkan.",
         action,
@@ -708,7 +713,12 @@ function RevokeForm(p: { request: EmployeeRequest; action: Action; onDone: () =>
   return (
     <div class="decide inline">
       <Field label={`Alasan pembatalan untuk ${who}`} value={note} onInput={setNote} maxLength={500} />
-      <ConfirmButton label="Batalkan Persetujuan" question="Pengajuan ini tidak berlaku lagi?" onConfirm={revoke} disabled={p.action.busy} />
+      <ConfirmButton
+        label="Batalkan Persetujuan"
+        question={`Pengajuan ${requestName(p.request)} tidak berlaku lagi?`}
+        onConfirm={revoke}
+        disabled={p.action.busy}
+      />
     </div>
   );
 }
@@ -748,8 +758,7 @@ function FinishApproval(p: { request: EmployeeRequest; action: Action; onDone: (
 
 /** A request as its outcome names it: "Dewi Lestari (Dinas luar, 2026-12-03 – 2026-12-04)". */
 function requestName(r: EmployeeRequest): string {
-  const dates = r.start_date === r.end_date ? r.start_date : `${r.start_date} – ${r.end_date}`;
-  return `${r.nama ?? r.nip} (${requestTitle(r)}, ${dates})`;
+  return `${r.nama ?? r.nip} (${requestTitle(r)}, ${dayRange(r.start_date, r.end_date)})`;
 }
 
 /** The decision of a pending request. A field duty (DL) may be approved with the number of its letter of
@@ -791,6 +800,7 @@ function RequestDecision(p: { request: EmployeeRequest; onDone: (message: string
       {inactive ? <p class="hint">{inactive.text}</p> : null}
       <DecisionForm
         path={`/v1/admin/requests/${encodeURIComponent(r.request_id)}`}
+        subject={`pengajuan ${requestName(r)}`}
         noteLabel={`Catatan untuk ${who}`}
         onDone={done}
         inline
@@ -853,7 +863,7 @@ export function Requests(_: { route: Route }) {
   const columns: Column<EmployeeRequest>[] = [
     { label: "Pegawai", cell: (r) => r.nama ?? r.nip, sort: (r) => r.nama ?? r.nip },
     { label: "Jenis", cell: (r) => requestTitle(r), sort: (r) => r.type },
-    { label: "Tanggal", cell: (r) => (r.start_date === r.end_date ? r.start_date : `${r.start_date} – ${r.end_date}`), sort: (r) => r.start_date },
+    { label: "Tanggal", cell: (r) => dayRange(r.start_date, r.end_date), sort: (r) => r.start_date },
     { label: "Alasan", cell: (r) => r.reason ?? "–" },
     {
       label: "Lampiran",

@@ -345,6 +345,7 @@ const FACE_STATUS: Record<string, string> = { pending: "Menunggu persetujuan · 
 interface PendingFace extends QueuedFace {
   photo_url: string;
   reset_by: string | null;
+  resetters?: string[];
   own_match: { score: number | null; threshold: number; unlike: boolean } | null;
 }
 
@@ -380,6 +381,7 @@ function PendingDecision(p: { face: PendingFace; action: Action; editable: boole
   // A refusal carries its reason: the employee reads it on Home before taking another photo (decision 197).
   const [reason, setReason] = useState("");
   const leftToAnother = approvalLeftToAnother(p.face, session.username);
+  const who = p.face.nama ?? p.face.nip;
   const decide = (decision: "approve" | "reject"): void =>
     void p.action
       .run(async () => {
@@ -395,11 +397,12 @@ function PendingDecision(p: { face: PendingFace; action: Action; editable: boole
       {p.editable && leftToAnother ? <p class="hint" role="note">{leftToAnother}</p> : null}
       {p.editable ? (
         <div class="buttons">
-          <Field label="Alasan bila ditolak (dibaca pegawai)" value={reason} onInput={setReason} maxLength={500} />
-          <button type="button" disabled={p.action.busy || leftToAnother !== null} onClick={() => decide("approve")}>
+          {/* Named after the employee: the queue holds a row of these per face (DecisionForm's way). */}
+          <Field label={`Alasan bila ditolak (dibaca ${who})`} value={reason} onInput={setReason} maxLength={500} />
+          <button type="button" aria-label={`Setujui Wajah ${who}`} disabled={p.action.busy || leftToAnother !== null} onClick={() => decide("approve")}>
             Setujui Wajah
           </button>
-          <button type="button" class="danger" disabled={p.action.busy} onClick={() => decide("reject")}>
+          <button type="button" class="danger" aria-label={`Tolak Wajah ${who}`} disabled={p.action.busy} onClick={() => decide("reject")}>
             Tolak Wajah
           </button>
         </div>

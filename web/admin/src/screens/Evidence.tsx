@@ -248,7 +248,13 @@ function Split(p: {
   const open: Column<Evidence> = {
     label: "Bukti",
     cell: (e) => (
-      <button type="button" class="secondary" aria-pressed={selected === e.event_id} onClick={() => openItem(e.event_id)}>
+      <button
+        type="button"
+        class="secondary"
+        aria-label={`Lihat bukti ${itemName(e)}`}
+        aria-pressed={selected === e.event_id}
+        onClick={() => openItem(e.event_id)}
+      >
         Lihat
       </button>
     ),
@@ -319,6 +325,7 @@ export function Reviews(_: { route: Route }) {
             <DecisionForm
               key={item.event_id}
               path={`/v1/admin/reviews/${encodeURIComponent(item.event_id)}`}
+              subject={`absen ${itemName(item)}`}
               noteLabel="Catatan"
               onDone={(decision) => {
                 // The next item opens at once (its heading focused): a unit with many offline check-ins is

@@ -7,9 +7,9 @@ import { useEffect, useState } from "preact/hooks";
 import { ApiError } from "../../../shared/api";
 import { dayText } from "../../../shared/months";
 import { useConsole } from "../context";
-import { useFollowedDay, useLive, type LiveState } from "../live";
+import { useFollowedDay, useLive, type Live } from "../live";
 import { centreOf, L, MapView, shapeOf, textTooltip, ZONE_STYLE } from "../map";
-import { holidayNote, markerColour, notRecappedNote, refreshError, refreshLine, REFRESH_S, ringOffsets, spots } from "../monitorView";
+import { holidayNote, markerColour, notRecappedNote, recoveryNote, refreshError, refreshLine, REFRESH_S, ringOffsets, spots } from "../monitorView";
 import { zonesByUnit } from "../zones";
 import { href, type Route } from "../router";
 import { get } from "../session";
@@ -67,15 +67,24 @@ export async function summary(units: Unit[], date: string, signal: AbortSignal):
   }
 }
 
-/** The line beside the date and, when the last read failed, what failed and from when the figures shown are. */
-function Freshness<T>({ live }: { live: LiveState<T> }) {
-  const okAt = live.okAt ? time(live.okAt.toISOString()) : null;
+/** A moment as a time of day ("07.40"), or null. */
+const clockOf = (at: Date | null): string | null => (at ? time(at.toISOString()) : null);
+
+/** The line beside the date and, when the last read failed, what failed and from when the figures shown are (an
+ * alert); once reads work again, since when (a status). Only these two are spoken: not the line's every refresh.
+ * Then the pause of the refresh. */
+function Freshness<T>({ live }: { live: Live<T> }) {
+  const okAt = clockOf(live.okAt);
   return (
     <>
-      <p class="hint" aria-live="polite">
-        {refreshLine(okAt, live.loading)}
-      </p>
+      <p class="hint">{refreshLine(okAt, live.loading, live.paused)}</p>
       <ErrorLine message={refreshError(live.error, okAt)} />
+      <p class="hint" role="status">
+        {recoveryNote(clockOf(live.recoveredAt))}
+      </p>
+      <label class="check">
+        <input type="checkbox" checked={live.paused} onChange={(e) => live.pause(e.currentTarget.checked)} /> Jeda pembaruan otomatis
+      </label>
     </>
   );
 }

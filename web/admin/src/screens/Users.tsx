@@ -171,7 +171,7 @@ export function Users(_: { route: Route }) {
               Ubah
             </button>
             {u.active ? (
-              <ConfirmButton label="Nonaktifkan" question={`Nonaktifkan ${u.username}?`} onConfirm={() => patch(u, { active: false }, `${u.username} dinonaktifkan.`)} />
+              <ConfirmButton label="Nonaktifkan" name={`Nonaktifkan ${u.username}`} question={`Nonaktifkan ${u.username}?`} onConfirm={() => patch(u, { active: false }, `${u.username} dinonaktifkan.`)} />
             ) : (
               <button type="button" class="secondary" onClick={() => patch(u, { active: true }, `${u.username} diaktifkan.`)}>
                 Aktifkan

@@ -28,7 +28,7 @@ import {
 import type { Route } from "../router";
 import { call, canChange, get } from "../session";
 import type { Unit, Zone, ZoneSummary } from "../types";
-import { addDays, count, today } from "../format";
+import { addDays, count, dayRange, today } from "../format";
 import {
   ActionForm,
   allPages,
@@ -124,6 +124,7 @@ function Assignments() {
   const everyone = [...new Set(letters.flatMap((a) => a.nips))].sort().join(",");
   const people = useLoad((signal) => (letters.length ? employeeNames(letters, units, signal) : Promise.resolve(new Map<string, string>())), `names|${everyone}|${String(units.length)}`);
   const named = people.data ?? new Map<string, string>();
+  const staff = (a: Assignment): string => a.nips.map((nip) => named.get(nip) ?? nip).join(", ");
   const action = useAction();
   const columns: Column<Assignment>[] = [
     { label: "Surat tugas", cell: (a) => letterLabel(a.letter_no), sort: (a) => letterLabel(a.letter_no) },
@@ -141,7 +142,7 @@ function Assignments() {
             )}
           </div>
         )),
-      sort: (a) => a.nips.map((nip) => named.get(nip) ?? nip).join(", "),
+      sort: staff,
     },
     { label: "Tanggal", cell: (a) => `${a.start_date} – ${a.end_date}`, sort: (a) => a.start_date },
     { label: "Keperluan", cell: (a) => a.reason },
@@ -150,7 +151,7 @@ function Assignments() {
     columns.push(
       deleteColumn<Assignment>({
         label: "Batalkan",
-        question: () => "Batalkan dinas luar ini?",
+        question: (a) => `Batalkan dinas luar ${staff(a)} ${dayRange(a.start_date, a.end_date)}?`,
         path: (a) => `/v1/admin/assignments/${encodeURIComponent(a.assignment_id)}`,
         done: "Dinas luar dibatalkan.",
         action,
