@@ -387,6 +387,10 @@ def test_a_wrong_current_password_keeps_the_session_and_a_change_keeps_the_answe
     with page.expect_response(lambda r: r.url.endswith("/v1/me/password")) as changed:
         page.get_by_role("button", name="Simpan Kata Sandi").click()
     expect(page.get_by_text("Kata sandi berhasil diubah.")).to_be_visible()
+    # (said by the button that was tapped, where the phone is scrolled, not at the top of the form)
+    said = page.get_by_role("status").filter(has_text="Kata sandi berhasil diubah.").bounding_box()
+    button = page.get_by_role("button", name="Simpan Kata Sandi").bounding_box()
+    assert said is not None and button is not None and said["y"] > button["y"], (said, button)
     answered = changed.value.json()["token"]
     assert page.evaluate("localStorage.getItem('smart.token')") == answered != first
     page.get_by_role("link", name="Beranda").click()

@@ -25,12 +25,14 @@ export function Password() {
   return (
     <Page title="Ubah Kata Sandi" back>
       <p>Kata sandi baru minimal 10 karakter, tidak mudah ditebak, dan tidak memuat NIP.</p>
-      {done ? (
-        <p class="answer accepted" role="status">
-          Kata sandi berhasil diubah.
-        </p>
-      ) : null}
-      <Form action={busyLabel(busy, "Simpan Kata Sandi")} busy={busy} error={error} invalid={invalid} onSubmit={submit}>
+      <Form
+        action={busyLabel(busy, "Simpan Kata Sandi")}
+        busy={busy}
+        error={error}
+        invalid={invalid}
+        done={done ? "Kata sandi berhasil diubah." : null}
+        onSubmit={submit}
+      >
         <PasswordFields
           fields={[
             { id: "sandi-lama", label: "Kata sandi lama", autoComplete: "current-password", value: current, onInput: setCurrent },
