@@ -182,7 +182,8 @@ _TURNS = (DESCRIBE, QUERY, UPDATE)
 
 # What a daily recap reads: the units' members, plans and events, and each unit's fingerprint cut-over date; a
 # re-run of a past day also the records of its former members, by key (usecases/recaps.py `_former_members`); the
-# day of a move also the mover's events by NIP (the events table itself: `_left_behind`).
+# day of a move also the mover's events by NIP (the events table itself: `_left_behind`); each day's digest, read
+# strongly consistent, which its events are read against (store/events.py `events_of_unit_day`'s `current`).
 _RECAP_READS: dict[type[Model], tuple[str, ...]] = {
     UnitModel: (DESCRIBE, QUERY),
     EmployeeModel: (DESCRIBE, QUERY, BATCH_GET),
@@ -190,7 +191,7 @@ _RECAP_READS: dict[type[Model], tuple[str, ...]] = {
     HolidayModel: (DESCRIBE, QUERY),
     LeaveModel: (DESCRIBE, QUERY),
     DutyModel: (DESCRIBE, QUERY),
-    EventModel: (DESCRIBE, QUERY),
+    EventModel: (DESCRIBE, QUERY, BATCH_GET),
     MachinePinModel: (DESCRIBE, GET),
 }
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any, Protocol
 
@@ -171,6 +172,21 @@ class CalendarRepository(Protocol):
         none of them reaches `start` (`no_own_plan_reaches`). Own versions and roster days are those written for
         the employee's unit (`employee.unor_id`), as `unit_plans` gives them: after a move the new unit's hours
         apply, those written at the unit left stay its own (decision 120); leaves follow the employee."""
+        ...
+
+    def plan_as_written(
+        self,
+        nip: str,
+        unor_id: str,
+        start: date,
+        end: date,
+        *,
+        duties: Sequence[Duty],
+        unit_versions: tuple[ScheduleVersion, ...],
+    ) -> EmployeePlan:
+        """`employee_plan` of the employee as a member of `unor_id` under `unit_versions`, read strongly
+        consistent by key, with no hint: what a re-run of a day right after a change of the employee's leaves,
+        roster or own schedule judges with (an index, or a plain read, may not show the change yet)."""
         ...
 
     def leaves_of(self, nip: str, start: date, end: date) -> tuple[Leave, ...]:
@@ -353,18 +369,21 @@ def _rostered(r: ScheduleModel) -> bool:
     return not r.definition.get(_REMOVED)
 
 
-def _own_versions(nip: str, unor_id: str) -> tuple[ScheduleVersion, ...]:
+def _own_versions(nip: str, unor_id: str, *, consistent: bool = False) -> tuple[ScheduleVersion, ...]:
     """The employee's own versions written for the unit (`personal_unit`), as its plans list them."""
     with storage_call("dynamodb"):
-        return tuple(_version(r) for r in ScheduleModel.query(employee_owner(nip)) if r.unor_id == unor_id)
+        rows = ScheduleModel.query(employee_owner(nip), consistent_read=consistent)
+        return tuple(_version(r) for r in rows if r.unor_id == unor_id)
 
 
-def _shifts(nip: str, start: date, end: date, unor_id: str | None = None) -> dict[date, WorkHours | None]:
+def _shifts(
+    nip: str, start: date, end: date, unor_id: str | None = None, *, consistent: bool = False
+) -> dict[date, WorkHours | None]:
     """The employee's roster days of `start`..`end`: every one, or those written for the unit `unor_id` (as its
     plans list them)."""
     condition = ScheduleModel.key.between(start.isoformat(), end.isoformat())
     with storage_call("dynamodb"):
-        rows = ScheduleModel.query(shift_owner(nip), condition)
+        rows = ScheduleModel.query(shift_owner(nip), condition, consistent_read=consistent)
         return {
             date.fromisoformat(r.key): _roster_day(r) for r in rows if _rostered(r) and unor_id in (None, r.unor_id)
         }
@@ -429,8 +448,22 @@ def _leave_rows(nip: str, start: date, end: date, *, consistent: bool = False) -
         return [r for r in LeaveModel.query(nip, keys, consistent_read=consistent) if r.cancelled_at is None]
 
 
-def _leaves(nip: str, start: date, end: date) -> tuple[Leave, ...]:
-    return tuple(_leave(r) for r in _leave_rows(nip, start, end))
+def _leaves(nip: str, start: date, end: date, *, consistent: bool = False) -> tuple[Leave, ...]:
+    return tuple(_leave(r) for r in _leave_rows(nip, start, end, consistent=consistent))
+
+
+def _own_plan(
+    nip: str, unor_id: str, period: tuple[date, date], plan: EmployeePlan, *, consistent: bool
+) -> EmployeePlan:
+    """`plan` (its unit's versions and field duties) with the employee's own versions and roster days written
+    for `unor_id` and their leaves of the `period`."""
+    start, end = period
+    return replace(
+        plan,
+        own_versions=_own_versions(nip, unor_id, consistent=consistent),
+        shifts=_shifts(nip, start, end, unor_id, consistent=consistent),
+        leaves=_leaves(nip, start, end, consistent=consistent),
+    )
 
 
 def _leave_row(leave_id: str) -> LeaveModel | None:
@@ -679,17 +712,23 @@ class DynamoCalendarRepository:
         """The unit's versions as read at most a minute ago (every check-in of the unit reads them)."""
         owner = unit_owner(employee.unor_id)
         unit_versions = _UNIT_VERSIONS.get(owner, lambda: _versions(owner))
-        field_duties = tuple(duty_ranges(duties, start))
+        plan = EmployeePlan(unit_versions=unit_versions, field_duties=tuple(duty_ranges(duties, start)))
         if no_own_plan_reaches(employee, start):
-            return EmployeePlan(unit_versions=unit_versions, field_duties=field_duties)
-        nip, unit = employee.nip, employee.unor_id
-        return EmployeePlan(
-            unit_versions=unit_versions,
-            own_versions=_own_versions(nip, unit),
-            shifts=_shifts(nip, start, end, unit),
-            leaves=_leaves(nip, start, end),
-            field_duties=field_duties,
-        )
+            return plan
+        return _own_plan(employee.nip, employee.unor_id, (start, end), plan, consistent=False)
+
+    def plan_as_written(
+        self,
+        nip: str,
+        unor_id: str,
+        start: date,
+        end: date,
+        *,
+        duties: Sequence[Duty],
+        unit_versions: tuple[ScheduleVersion, ...],
+    ) -> EmployeePlan:
+        plan = EmployeePlan(unit_versions=unit_versions, field_duties=tuple(duty_ranges(duties, start)))
+        return _own_plan(nip, unor_id, (start, end), plan, consistent=True)
 
     def leaves_of(self, nip: str, start: date, end: date) -> tuple[Leave, ...]:
         return tuple(leave for leave in _leaves(nip, start, end) if leave.period.end >= start)

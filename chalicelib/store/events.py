@@ -62,6 +62,11 @@ EVENT_ID = re.compile(r"^(?P<nip>[0-9]{18})\.(?P<at>[0-9]{8}T[0-9]{6}Z)\.(?P<suf
 IDEMPOTENCY_TTL = timedelta(hours=OFFLINE_MAX_AGE_H_LIMIT + 24)
 FINGERPRINT_DAYS = 400  # replay history kept per employee (and the TTL of a fingerprint)
 ANSWER_POLL_S = 0.2
+# A `current` read of a unit's day (`events_of_unit_day`) waits this long at most for the index to show what the
+# day's digest holds, reading it again after pauses that double from the first: DynamoDB fills an index within a
+# fraction of a second, usually.
+INDEX_WAIT_S = 3.0
+INDEX_FIRST_PAUSE_S = 0.05
 PUNCH_WRITERS = 8
 IN_PROGRESS: Literal["in_progress"] = "in_progress"
 
@@ -137,13 +142,17 @@ _SOURCES = {_PUNCH: FINGERPRINT}
 def day_token(e: Event) -> str:
     """`<event id>|<i|o>|<a|r>|<attendance epoch>` (~57 bytes), and `|f` for a fingerprint punch: what judging
     a day reads; the event id starts with the NIP."""
-    epoch = int(parse_iso(str(e.attendance_time)).timestamp())
-    token = f"{e.event_id}|{_SHORT[str(e.type)]}|{_SHORT[str(e.status)]}|{epoch}"
-    return f"{token}|{_PUNCH}" if e.source == FINGERPRINT else token
+    return _token(str(e.event_id), str(e.type), str(e.status), str(e.attendance_time), e.source)
 
 
-def decision_token(e: Event, decision: str) -> str:
-    return f"{e.event_id}|{decision}"
+def _token(event_id: str, kind: str, status: str, attendance_time: str, source: str | None) -> str:
+    epoch = int(parse_iso(attendance_time).timestamp())
+    token = f"{event_id}|{_SHORT[kind]}|{_SHORT[status]}|{epoch}"
+    return f"{token}|{_PUNCH}" if source == FINGERPRINT else token
+
+
+def decision_token(event_id: str, decision: str) -> str:
+    return f"{event_id}|{decision}"
 
 
 @dataclass(frozen=True)
@@ -184,7 +193,7 @@ def digest_of(events: Sequence[Event]) -> DayDigest:
     `stored` when none is recorded; its version is a hash of its tokens (a stored digest's is the count of
     changes made to it)."""
     recorded = [e for e in events if e.status in RECORDED]
-    decided = frozenset(decision_token(e, str(e.decision)) for e in recorded if e.decision)
+    decided = frozenset(decision_token(str(e.event_id), str(e.decision)) for e in recorded if e.decision)
     tokens = frozenset(day_token(e) for e in recorded)
     return DayDigest(tokens, decided, stored=bool(recorded), version=hash((tokens, decided)), complete=True)
 
@@ -445,8 +454,11 @@ class EventsRepository(Protocol):
         """An employee's events (any status) received in [start, end), by event id time."""
         ...
 
-    def events_of_unit_day(self, unor_id: str, local_date: str) -> list[DayEvent]:
-        """A unit's events of one local date, with only what a day's judgement reads, by event id time."""
+    def events_of_unit_day(self, unor_id: str, local_date: str, *, current: bool = False) -> list[DayEvent]:
+        """A unit's events of one local date, with only what a day's judgement reads, by event id time.
+        `current`: with every event and review decision recorded by then, as the day's digest (read strongly
+        consistent) holds them, waiting up to INDEX_WAIT_S for the index that is read to show them (a re-run of
+        the day right after a decision, an imported punch or an approved correction judges with it)."""
         ...
 
     def digests_of_unit_days(self, days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], DayDigest]:
@@ -697,16 +709,31 @@ class DynamoEventsRepository(EventDecisions):
         with storage_call("dynamodb"):
             return [_event(m) for m in EventModel.query(nip, EventModel.key.between(low, high))]
 
-    def events_of_unit_day(self, unor_id: str, local_date: str) -> list[DayEvent]:
+    def events_of_unit_day(self, unor_id: str, local_date: str, *, current: bool = False) -> list[DayEvent]:
         """Read page by page from the table connection and turned into small records directly: the live
         monitor reads a large unit's whole day on every poll, and building full models cost more than the
-        query."""
-        key = unit_day_key(unor_id, local_date)
-        with storage_call("dynamodb"):
-            return [
-                _day_event(item)
-                for item in raw_query(EventModel, key, _JUDGED, index=EventModel.by_unit_date.Meta.index_name)
-            ]
+        query. The by_unit_date index is eventually consistent: a `current` read first reads the day's digest
+        strongly consistent (one BatchGetItem, written with the events and decisions, or just after a check-in)
+        and reads the index again, after a growing pause, until it holds every token of the digest."""
+        if not current:
+            return [_day_event(item) for item in _unit_day_items(unor_id, local_date, _JUDGED)]
+        found = _digest_items([(unor_id, local_date)], ["day_events", "day_decisions"], consistent=True)
+        item = found.get((unor_id, local_date), {})
+        recorded = frozenset(item.get("day_events", {}).get("SS", [])) - {REBUILT_MARK}
+        decided = frozenset(item.get("day_decisions", {}).get("SS", []))
+        deadline, pause = time.monotonic() + INDEX_WAIT_S, INDEX_FIRST_PAUSE_S
+        while True:
+            items = _unit_day_items(unor_id, local_date, [*_JUDGED, "event_id"])
+            tokens, decisions = _tokens_of(items)
+            if (recorded <= tokens and decided <= decisions) or time.monotonic() + pause > deadline:
+                break
+            time.sleep(pause)
+            pause *= 2
+        if not (recorded <= tokens and decided <= decisions):
+            observability.logger.warning(
+                "a unit's day judged before its index showed every event", extra={"unor_id": unor_id, "day": local_date}
+            )
+        return [_day_event(item) for item in items]
 
     def digests_of_unit_days(self, days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], DayDigest]:
         """BatchGetItem of the digest items (100 keys a request, unprocessed keys asked again), projected on the
@@ -836,7 +863,7 @@ class DynamoEventsRepository(EventDecisions):
                 ],
                 condition=EventModel.decision.does_not_exist() & (EventModel.status == status),
             )
-            tx.update(_digest_item(event), actions=_digest_add(set(), {decision_token(event, decision)}))
+            tx.update(_digest_item(event), actions=_digest_add(set(), {decision_token(str(event.event_id), decision)}))
             save_in(tx, audit)
 
 
@@ -959,10 +986,12 @@ def _digest_add(tokens: set[str], decisions: set[str] | None = None) -> list[Act
     return actions
 
 
-def _digest_items(days: Sequence[tuple[str, str]], attributes: list[str]) -> dict[tuple[str, str], dict[str, Any]]:
+def _digest_items(
+    days: Sequence[tuple[str, str]], attributes: list[str], *, consistent: bool = False
+) -> dict[tuple[str, str], dict[str, Any]]:
     """BatchGetItem of the digest items of these (unor_id, local date) that exist (100 keys a request,
     unprocessed keys asked again), projected on `attributes`, read from the table connection directly like
-    `events_of_unit_day`."""
+    `events_of_unit_day` (`consistent`: strongly consistent)."""
     connection = EventModel._get_connection()
     projection = ["nip", "key", *attributes]
     pending = [dict(zip(("nip", "key"), digest_keys(*day), strict=True)) for day in sorted(set(days))]
@@ -970,7 +999,9 @@ def _digest_items(days: Sequence[tuple[str, str]], attributes: list[str]) -> dic
     with storage_call("dynamodb"):
         while pending:
             page, pending = pending[:BATCH_GET_KEYS], pending[BATCH_GET_KEYS:]
-            answer = connection.batch_get_item(cast(Any, page), attributes_to_get=projection)  # typed too narrowly
+            answer = connection.batch_get_item(  # typed too narrowly
+                cast(Any, page), consistent_read=consistent, attributes_to_get=projection
+            )
             for item in answer.get("Responses", {}).get(EventModel.Meta.table_name, []):
                 found[(item["nip"]["S"][len(DIGEST_PREFIX) :], item["key"]["S"][len(DIGEST_PREFIX) :])] = item
             unprocessed = answer.get("UnprocessedKeys", {}).get(EventModel.Meta.table_name, {}).get("Keys", [])
@@ -1166,6 +1197,27 @@ def _which_condition(exc: ConditionFailed, w: CheckinWrite) -> Exception | None:
 
 
 _JUDGED = ["nip", "type", "status", "decision", "attendance_time", "source"]
+
+
+def _unit_day_items(unor_id: str, local_date: str, attributes: list[str]) -> list[RawItem]:
+    """A unit's events of one local date from the by_unit_date index, projected on `attributes`."""
+    key = unit_day_key(unor_id, local_date)
+    with storage_call("dynamodb"):
+        return list(raw_query(EventModel, key, attributes, index=EventModel.by_unit_date.Meta.index_name))
+
+
+def _tokens_of(items: Iterable[RawItem]) -> tuple[frozenset[str], frozenset[str]]:
+    """The digest tokens (`day_token`, `decision_token`) of a unit-day's recorded events, as the index shows them."""
+    tokens, decisions = set(), set()
+    for item in items:
+        event_id, status, decision = raw_text(item, "event_id"), raw_text(item, "status"), raw_text(item, "decision")
+        if event_id is None or status not in RECORDED:
+            continue
+        kind, at = str(raw_text(item, "type")), str(raw_text(item, "attendance_time"))
+        tokens.add(_token(event_id, kind, str(status), at, raw_text(item, "source")))
+        if decision:
+            decisions.add(decision_token(event_id, decision))
+    return frozenset(tokens), frozenset(decisions)
 
 
 def _day_event(item: RawItem) -> DayEvent:

@@ -73,8 +73,9 @@ class ZonesRepository(Protocol):
         `duty_until` hint to the end date when it is earlier (an absent hint stays absent)."""
         ...
 
-    def duties_of(self, nip: str, day: date, last: date | None = None) -> list[Duty]:
-        """The employee's duty rows that cover `day` (with `last`: a date of `day`..`last`), by start date."""
+    def duties_of(self, nip: str, day: date, last: date | None = None, *, consistent: bool = False) -> list[Duty]:
+        """The employee's duty rows that cover `day` (with `last`: a date of `day`..`last`), by start date;
+        `consistent`: read strongly consistent (a letter stored a moment ago is seen)."""
         ...
 
     def duty_units(self, letter: Assignment) -> dict[str, str]:
@@ -235,12 +236,12 @@ class DynamoZonesRepository:
                 tx.save(row)
             save_in(tx, audit)  # 90 NIPs at most (the API's limit): 92 items with the header and the entry
 
-    def duties_of(self, nip: str, day: date, last: date | None = None) -> list[Duty]:
+    def duties_of(self, nip: str, day: date, last: date | None = None, *, consistent: bool = False) -> list[Duty]:
         """The range key sorts by start date: one key range of the rows begun by `last` (or `day`) that can still
         cover `day`, those ended before it dropped."""
         keys = DutyModel.key.between(duties_begun_from(day).isoformat(), f"{(last or day).isoformat()}#~")
         with storage_call("dynamodb"):
-            rows = DutyModel.query(nip, keys)
+            rows = DutyModel.query(nip, keys, consistent_read=consistent)
             return [_duty(r) for r in rows if r.end_date >= day.isoformat() and r.cancelled_at is None]
 
     def duty_units(self, letter: Assignment) -> dict[str, str]:

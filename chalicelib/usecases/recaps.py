@@ -8,6 +8,7 @@ Reads go per unit and per local date (events through the ``by_unit_date`` index,
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
@@ -38,6 +39,7 @@ from chalicelib.attendance.rules import RuleTable
 from chalicelib.domain.attendance import REVOKE, Duty, Event
 from chalicelib.domain.calendar import MAX_LEAVE_DAYS, EmployeePlan, RegencyCalendar, UnitPlans
 from chalicelib.domain.people import AttemptClaim, Employee, Member, recorded_day
+from chalicelib.domain.schedule import ScheduleVersion
 from chalicelib.domain.status import DayStatus, EventKind
 from chalicelib.observability import logger
 from chalicelib.settings import Settings
@@ -297,11 +299,13 @@ def _dates_read(day: date, day_plans: Iterable[list[DayPlan]], rules: RuleTable)
     return frozenset(dates)
 
 
-def _events_by_nip(unor_id: str, dates: Iterable[date]) -> dict[str, list[DayEvent]]:
+def _events_by_nip(unor_id: str, dates: Iterable[date], *, current: bool = False) -> dict[str, list[DayEvent]]:
+    """The unit's events of these dates by NIP; `current`: with every one recorded by then (a run that stores the
+    day waits for the index, `EventsRepository.events_of_unit_day`; a live view does not)."""
     by_nip: dict[str, list[DayEvent]] = {}
     events = runtime.events()
     for local_date in sorted(dates):
-        for row in events.events_of_unit_day(unor_id, local_date.isoformat()):
+        for row in events.events_of_unit_day(unor_id, local_date.isoformat(), current=current):
             by_nip.setdefault(row.nip, []).append(row)
     return by_nip
 
@@ -347,11 +351,13 @@ def _frame(
     calendar: RegencyCalendar | None = None,
     known: frozenset[str] | None = None,
     former: Former | None = None,
+    as_written: AsWritten | None = None,
 ) -> UnitFrame:
     """`calendar`: the regency calendar of the day's years, when read already (else as read a minute ago).
     The unit's members judged on `day` (`Member.judged_again_on`: active then, not moved in after it (the day
     was their old unit's), and, on a re-run, judged by the earlier run, with an event of the day, or followed
-    by then: `known` holds those NIPs), and `former` members (`_former_members`) with their own plans."""
+    by then: `known` holds those NIPs), and `former` members (`_former_members`) with their own plans; those
+    `as_written` gives are read again (`_plans_as_written`)."""
     rules = runtime.rule_table(settings)
     if calendar is None:
         calendar = runtime.calendar().cached_regency_calendar({(day + timedelta(days=d)).year for d in NEIGHBOURS})
@@ -361,6 +367,8 @@ def _frame(
     for nip, (member, plan) in (former.members if former else {}).items():
         employees.append(member)
         own[nip] = plan
+    if as_written is not None:
+        own.update(as_written(own.keys(), plans.unit_versions))
     day_plans = {nip: _plans(day, calendar, plan, rules) for nip, plan in own.items()}
     dates = _dates_read(day, day_plans.values(), rules)
     dropped = former.dropped if former else frozenset()
@@ -383,6 +391,27 @@ def _movers_follow(plans: UnitPlans, members: Sequence[Member], day: date, tz: t
         ranges = duty_ranges(runtime.zones().duties_of(nip, day), day)
         duties[nip] = list(dict.fromkeys([*duties.get(nip, ()), *ranges]))
     return replace(plans, leaves=leaves, duties=duties)
+
+
+# The plans of a change's employees among those judged (NIPs), under the unit's versions, read as written.
+AsWritten = Callable[[Iterable[str], tuple[ScheduleVersion, ...]], dict[str, EmployeePlan]]
+
+
+def _plans_as_written(
+    unor_id: str, day: date, changed: frozenset[str], nips: Iterable[str], unit_versions: tuple[ScheduleVersion, ...]
+) -> dict[str, EmployeePlan]:
+    """The plans of `day` and its neighbours of those of `nips` whose leaves, field duties, roster or own schedule
+    a change wrote a moment ago (`changed`), read strongly consistent by NIP (`CalendarRepository.plan_as_written`)
+    instead of through the unit's indexes, which may not show the change yet: a leave entered for a recapped day
+    re-runs it at once, and the re-run judges with the leave. One read of each kind per such employee."""
+    start, end = day - timedelta(days=1), day + timedelta(days=1)
+
+    def read(nip: str) -> EmployeePlan:
+        duties = runtime.zones().duties_of(nip, start, end, consistent=True)
+        return runtime.calendar().plan_as_written(nip, unor_id, start, end, duties=duties, unit_versions=unit_versions)
+
+    judged = sorted(changed.intersection(nips))
+    return dict(zip(judged, map_units(read, judged), strict=True))
 
 
 def unit_on(employee: Employee, day: date, settings: Settings) -> str:
@@ -495,6 +524,7 @@ def judged_unit_day(
     live: bool = False,
     calendar: RegencyCalendar | None = None,
     scheduled: bool = False,
+    changed: frozenset[str] = frozenset(),
 ) -> tuple[UnitFrame, list[EmployeeDay]]:
     """The frame of a unit's local date and the plans and events of every employee judged on it (a few
     queries in all).
@@ -509,6 +539,9 @@ def judged_unit_day(
     follow after the day was judged without them, unless they left a check-in or punch of it
     (`Member.judged_again_on`). A `scheduled` run applies that rule to a day never judged too (decision 134).
     The frame names the NIPs whose stored status of the day is void (`dropped`).
+    A run that stores the day (not `live`) reads its events as recorded by then (`_events_by_nip`'s `current`),
+    and the plans of the `changed` employees as written (`_plans_as_written`): a re-run follows its change at
+    once, though DynamoDB's indexes fill a moment after a write.
     """
     with ThreadPoolExecutor(max_workers=3) as pool:
         repo = runtime.people()
@@ -516,7 +549,7 @@ def judged_unit_day(
             pool.submit(cached_members_of_unit, repo, unor_id) if live else pool.submit(repo.members_of_unit, unor_id)
         )
         unit_plans = pool.submit(_unit_plans, unor_id, day - timedelta(days=1), day + timedelta(days=1))
-        own_date = pool.submit(_events_by_nip, unor_id, [day])
+        own_date = pool.submit(_events_by_nip, unor_id, [day], current=not live)
         cutover = runtime.timeclock().cutover_of(unor_id)
         plans = unit_plans.result()
         by_nip = own_date.result()
@@ -530,9 +563,20 @@ def judged_unit_day(
             nips_with_events=lambda: by_nip,
             scheduled=scheduled,
         )
-        frame = _frame(day, members.result(), plans, settings, cutover, calendar=calendar, known=known, former=former)
+        as_written = functools.partial(_plans_as_written, unor_id, day, changed) if changed else None
+        frame = _frame(
+            day,
+            members.result(),
+            plans,
+            settings,
+            cutover,
+            calendar=calendar,
+            known=known,
+            former=former,
+            as_written=as_written,
+        )
         frame = _left_behind(unor_id, frame, settings.tz)
-    for nip, rows in _events_by_nip(unor_id, frame.dates - {day}).items():
+    for nip, rows in _events_by_nip(unor_id, frame.dates - {day}, current=not live).items():
         by_nip.setdefault(nip, []).extend(rows)
     return frame, _employee_days(frame, by_nip, runtime.rule_table(settings))
 
@@ -577,7 +621,12 @@ def map_units(work: Callable[[str], T], units: Sequence[str]) -> list[T]:
 
 
 def run_daily_recap(
-    day: date, settings: Settings, unit_ids: Sequence[str] | None = None, *, scheduled_at: datetime | None = None
+    day: date,
+    settings: Settings,
+    unit_ids: Sequence[str] | None = None,
+    *,
+    scheduled_at: datetime | None = None,
+    changed: frozenset[str] = frozenset(),
 ) -> RecapRun:
     """Judge and store every employee's status for `day`; re-runs write only what changed. A scheduled run (the
     jobs', `scheduled_at` the instant it runs) judges, even on the day's first run, nobody SMART began to follow
@@ -585,8 +634,9 @@ def run_daily_recap(
     over yet as it stands then (`classify.as_it_stands`, decision 141): a night shift is stored without the
     check-out it is not due to make yet, and a shift not begun has no status until a later run. An admin's run
     judges every member followed that day (122), each day as finished. A change's re-run of a recapped day
-    (`rejudge`, a review decision) is judged as scheduled at the change's instant."""
-    return recap_units(day, settings, unit_ids, scheduled_at=scheduled_at)[0]
+    (`rejudge`, a review decision) is judged as scheduled at the change's instant, with the plans of the
+    employees whose own records it `changed` read as written (`judged_unit_day`)."""
+    return recap_units(day, settings, unit_ids, scheduled_at=scheduled_at, changed=changed)[0]
 
 
 def recap_units(
@@ -597,6 +647,7 @@ def recap_units(
     scheduled_at: datetime | None = None,
     stop: Callable[[], bool] | None = None,
     now: datetime | None = None,
+    changed: frozenset[str] = frozenset(),
 ) -> tuple[RecapRun, list[str]]:
     """`run_daily_recap`, asking `stop` before each unit is begun (an admin's request, whose time is bounded):
     once it answers True the units not begun yet are left alone, and those in hand are finished, so each unit's
@@ -614,7 +665,9 @@ def recap_units(
             return None
         with unit_day_turn(unor_id, day):
             as_of = _judged_as_of(scheduled_at, now)
-            frame, entries = judged_unit_day(unor_id, day, settings, calendar=calendar, scheduled=scheduled)
+            frame, entries = judged_unit_day(
+                unor_id, day, settings, calendar=calendar, scheduled=scheduled, changed=changed
+            )
             judged = [(e.employee, _stored_status(e, rules, scheduled_at)) for e in entries]
             rows = [(member, status) for member, status in judged if status is not None]
             waiting = frozenset(member.nip for member, status in judged if status is None)

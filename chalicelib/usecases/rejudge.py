@@ -41,6 +41,7 @@ RUN_UNIT_DAYS = 1000  # unit-days of one worker run (~25 KB of job-run record)
 ADMIN = "admin"  # the trigger of runs a calendar or cut-over change, or an admin's daily recap, hands over
 # (an import's: "import")
 FINISHED, AS_SCHEDULED = "finished", "as_scheduled"  # how a handed-over daily recap judges its units (`recap_later`)
+CHANGED = "changed"  # the NIPs whose plans a handed-over run reads as written (`_now_or_later`)
 
 UnitDay = tuple[str, date]  # (unor_id, local date)
 
@@ -52,37 +53,52 @@ def rerun_recapped(nip: str, days: Iterable[date], settings: Settings, now: date
     there are more than it may take: a three-month leave entered afterwards goes to the background)."""
     today = now.astimezone(settings.tz).date()
     stored = ((day, runtime.statuses().employee_status(nip, day)) for day in sorted(set(days)) if day < today)
-    return _now_or_later([(found[0], day) for day, found in stored if found is not None], settings, now, ADMIN)[0]
+    pairs = [(found[0], day) for day, found in stored if found is not None]
+    return _now_or_later(pairs, settings, now, ADMIN, frozenset({nip}))[0]
 
 
-def rerun_units(units: Iterable[str], days: Iterable[date], settings: Settings, now: datetime) -> list[str]:
+def rerun_units(
+    units: Iterable[str], days: Iterable[date], settings: Settings, now: datetime, changed: frozenset[str]
+) -> list[str]:
     """Re-run within the request each past date among `days` of these units whose recap is stored (a field-duty
-    letter naming several employees: each unit-day once, whoever of them it names); the dates re-run, in order."""
+    letter naming several employees, `changed`: each unit-day once, whoever of them it names); the dates re-run,
+    in order."""
     today = now.astimezone(settings.tz).date()
     pairs = [(unor_id, day) for unor_id in sorted(set(units)) for day in sorted(set(days)) if day < today]
-    return unit_days(pairs, settings, now, ADMIN)[0]
+    return unit_days(pairs, settings, now, ADMIN, changed=changed)[0]
 
 
 def unit_days(
-    pairs: Iterable[UnitDay], settings: Settings, now: datetime, trigger: str = "import"
+    pairs: Iterable[UnitDay],
+    settings: Settings,
+    now: datetime,
+    trigger: str = "import",
+    *,
+    changed: frozenset[str] = frozenset(),
 ) -> tuple[list[str], int]:
     """Judge these unit-days again where they are past and recapped: within the request when at most
     `SYNC_UNIT_DAYS` of them are recapped and they judge at most `SYNC_EMPLOYEE_DAYS` employees, else in the
     background (more than `LOOKUP_UNIT_DAYS` past ones are
     handed over unread, the worker looks them up). The dates re-run now, and the unit-days handed over, in runs
-    recorded with `trigger` (`import`: a fingerprint file; `admin`: a calendar or cut-over change)."""
+    recorded with `trigger` (`import`: a fingerprint file; `admin`: a calendar or cut-over change). `changed`:
+    the employees whose leaves, field duties, roster or own schedule the change wrote (`_now_or_later`)."""
     today = now.astimezone(settings.tz).date()
     past = sorted({(unor_id, day) for unor_id, day in pairs if day < today})
-    return _now_or_later(_recapped(past) if len(past) <= LOOKUP_UNIT_DAYS else past, settings, now, trigger)
+    return _now_or_later(_recapped(past) if len(past) <= LOOKUP_UNIT_DAYS else past, settings, now, trigger, changed)
 
 
-def _now_or_later(pairs: Sequence[UnitDay], settings: Settings, now: datetime, trigger: str) -> tuple[list[str], int]:
+def _now_or_later(
+    pairs: Sequence[UnitDay], settings: Settings, now: datetime, trigger: str, changed: frozenset[str]
+) -> tuple[list[str], int]:
     """Re-run these unit-days within the request when they are few enough (`SYNC_UNIT_DAYS`, judging at most
-    `SYNC_EMPLOYEE_DAYS`), else hand them to the background: the dates re-run now, and the unit-days handed over."""
+    `SYNC_EMPLOYEE_DAYS`), else hand them to the background: the dates re-run now, and the unit-days handed over.
+    Either way the plans of the `changed` employees are read as written (`recaps.judged_unit_day`): the change
+    was stored a moment ago, and the indexes the unit's plans are read through may not show it yet."""
     if len(pairs) <= SYNC_UNIT_DAYS and _employee_days(pairs) <= SYNC_EMPLOYEE_DAYS:
-        return _rerun(pairs, settings, now), 0
+        return _rerun(pairs, settings, now, changed), 0
+    how = {**_as_of(now), **({CHANGED: sorted(changed)} if changed else {})}
     for first in range(0, len(pairs), RUN_UNIT_DAYS):
-        _hand_over(pairs[first : first + RUN_UNIT_DAYS], settings, now, trigger, _as_of(now))
+        _hand_over(pairs[first : first + RUN_UNIT_DAYS], settings, now, trigger, how)
     return [], len(pairs)
 
 
@@ -137,7 +153,8 @@ def run_handed(ref: str, settings: Settings) -> dict[str, Any]:
     # As scheduled at the instant asked (`_as_of`); a run recorded without one judges its days as finished.
     scheduled_at = datetime.fromisoformat(asked["scheduled_at"]) if "scheduled_at" in asked else None
     try:
-        runs = _recap_days(pairs if recap else _recapped(pairs), settings, scheduled_at)
+        changed = frozenset(asked.get(CHANGED, ()))
+        runs = _recap_days(pairs if recap else _recapped(pairs), settings, scheduled_at, changed)
     except Exception as exc:
         runtime.job_runs().save_run(run.finished(datetime.now(UTC), asked, type(exc).__name__))
         raise
@@ -160,12 +177,12 @@ def _recapped(pairs: Sequence[UnitDay]) -> list[UnitDay]:
     return [(unor_id, day) for unor_id, day in pairs if runtime.statuses().day_page(unor_id, day, None, limit=1)[0]]
 
 
-def _rerun(pairs: Sequence[UnitDay], settings: Settings, now: datetime) -> list[str]:
+def _rerun(pairs: Sequence[UnitDay], settings: Settings, now: datetime, changed: frozenset[str]) -> list[str]:
     """Re-run the daily recap of these recapped unit-days (one day's units at once) as the scheduled runs judge
     them at `now`; the dates re-run, in order. A day is past, so only a shift still running (a night shift of
     yesterday before its end) is judged as it stands (decision 141): as a finished day its check-out not due yet
     was stored missing, PSW4, until the 10:30 run. Who is judged is the re-run's rule either way (decision 122)."""
-    return [run.date for run in _recap_days(pairs, settings, now)]
+    return [run.date for run in _recap_days(pairs, settings, now, changed)]
 
 
 def _as_of(instant: datetime) -> dict[str, Any]:
@@ -173,14 +190,20 @@ def _as_of(instant: datetime) -> dict[str, Any]:
     return {"scheduled_at": instant.astimezone(UTC).isoformat()}
 
 
-def _recap_days(pairs: Sequence[UnitDay], settings: Settings, scheduled_at: datetime | None = None) -> list[RecapRun]:
+def _recap_days(
+    pairs: Sequence[UnitDay],
+    settings: Settings,
+    scheduled_at: datetime | None = None,
+    changed: frozenset[str] = frozenset(),
+) -> list[RecapRun]:
     """Run the daily recap of these unit-days (one day's units at once; as scheduled at `scheduled_at` when
-    given), by date."""
+    given; the plans of the `changed` employees read as written), by date."""
     by_day: dict[date, list[str]] = {}
     for unor_id, day in pairs:
         by_day.setdefault(day, []).append(unor_id)
     return [
-        recaps.run_daily_recap(day, settings, units, scheduled_at=scheduled_at) for day, units in sorted(by_day.items())
+        recaps.run_daily_recap(day, settings, units, scheduled_at=scheduled_at, changed=changed)
+        for day, units in sorted(by_day.items())
     ]
 
 

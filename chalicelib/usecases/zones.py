@@ -585,7 +585,7 @@ def _rejudge(letter: Assignment, units: dict[str, str], settings: Settings, now:
     """Judge the recapped past days of a letter again in its employees' units (`units`: NIP -> unit), and, for
     those who moved since, in the unit that judged each of their days (decision 120)."""
     days = DateRange(date.fromisoformat(letter.start_date), date.fromisoformat(letter.end_date)).days()
-    recapped = set(rejudge.rerun_units(units.values(), days, settings, now))
+    recapped = set(rejudge.rerun_units(units.values(), days, settings, now, frozenset(units)))
     for employee in runtime.people().get_employees(units):
         moved = recorded_day(employee.unit_since, settings.tz)
         if moved is not None:

@@ -1,10 +1,12 @@
 """Counting what DynamoDB is asked: the requests made, by operation, and the items each Query examined (its
 `ScannedCount`, before any filter), by the table or index it read, to pin that a read takes a key range and not a
-whole partition's past; and refusing, as DynamoDB does, a key that moto lets through (`refusing_empty_keys`)."""
+whole partition's past; refusing, as DynamoDB does, a key that moto lets through (`refusing_empty_keys`); and
+indexes that fill a while after a write, as DynamoDB's do (`lagging_indexes`; moto's show every write at once)."""
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -78,3 +80,94 @@ def refusing_empty_keys() -> Iterator[None]:
 
     with patch.object(BaseClient, _API_CALL, strict):
         yield
+
+
+_WRITES = ("PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem")
+
+
+def _written_keys(client: BaseClient, operation: str, params: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(table, primary key) of each item a write request changes."""
+    if operation in ("PutItem", "UpdateItem", "DeleteItem"):
+        item = params.get("Item") or params["Key"]
+        return [(params["TableName"], _key_of(client, params["TableName"], item))]
+    if operation == "TransactWriteItems":
+        parts = [next(iter(t.items())) for t in params["TransactItems"]]
+        return [
+            (part["TableName"], _key_of(client, part["TableName"], part.get("Item") or part["Key"]))
+            for kind, part in parts
+            if kind != "ConditionCheck"
+        ]
+    return [
+        (
+            table,
+            _key_of(
+                client, table, (r.get("PutRequest") or r["DeleteRequest"]).get("Item") or r["DeleteRequest"]["Key"]
+            ),
+        )
+        for table, requests in params["RequestItems"].items()
+        for r in requests
+    ]
+
+
+_KEY_NAMES: dict[str, list[str]] = {}
+
+
+def _key_of(client: BaseClient, table: str, item: dict[str, Any]) -> dict[str, Any]:
+    if table not in _KEY_NAMES:
+        schema = getattr(BaseClient, _API_CALL)(client, "DescribeTable", {"TableName": table})["Table"]["KeySchema"]
+        _KEY_NAMES[table] = [k["AttributeName"] for k in schema]
+    return {name: item[name] for name in _KEY_NAMES[table] if name in item}
+
+
+@contextmanager
+def lagging_indexes(lag_s: float) -> Iterator[None]:
+    """Global secondary indexes that show an item as it stood before the writes made to it within the last
+    `lag_s` seconds (an item created meanwhile not at all), as DynamoDB's do for a moment after a write; tables
+    read by key show every write at once. Only writes made while inside lag."""
+    real = getattr(BaseClient, _API_CALL)
+    before: dict[tuple[str, str], tuple[float, dict[str, Any] | None]] = {}
+    lock = threading.Lock()
+
+    def lagging(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
+        if operation in _WRITES:
+            for table, key in _written_keys(client, operation, params):
+                found = real(client, "GetItem", {"TableName": table, "Key": key, "ConsistentRead": True}).get("Item")
+                with lock:
+                    ident = (table, repr(sorted(key.items())))
+                    prior = before.get(ident)
+                    first = prior[1] if prior is not None and time.monotonic() - prior[0] < lag_s else found
+                    before[ident] = (time.monotonic(), first)
+        if operation != "Query" or not params.get("IndexName"):
+            return real(client, operation, params)
+        projected, asked = _with_keys(client, params)
+        answer = real(client, operation, asked)
+        if "Items" not in answer:  # a count
+            return answer
+        shown = _as_indexed(client, params["TableName"], answer["Items"])
+        return {**answer, "Items": [{n: v for n, v in i.items() if projected is None or n in projected} for i in shown]}
+
+    def _as_indexed(client: BaseClient, table: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        shown = []
+        for item in items:
+            with lock:
+                written, old = before.get((table, repr(sorted(_key_of(client, table, item).items()))), (0.0, None))
+            if time.monotonic() - written >= lag_s:
+                shown.append(item)
+            elif old is not None:
+                shown.append({name: old[name] for name in item if name in old})
+        return shown
+
+    with patch.object(BaseClient, _API_CALL, lagging):
+        yield
+
+
+def _with_keys(client: BaseClient, params: dict[str, Any]) -> tuple[set[str] | None, dict[str, Any]]:
+    """The attributes a Query projects (None: all), and the Query projecting the table's key attributes too."""
+    if "ProjectionExpression" not in params:
+        return None, params
+    names = dict(params.get("ExpressionAttributeNames", {}))
+    projected = {names.get(p.strip(), p.strip()) for p in params["ProjectionExpression"].split(",")}
+    _key_of(client, params["TableName"], {})  # the table's key names, read once
+    extra = {f"#lagkey{i}": name for i, name in enumerate(_KEY_NAMES[params["TableName"]])}
+    expression = ", ".join([params["ProjectionExpression"], *extra])
+    return projected, {**params, "ProjectionExpression": expression, "ExpressionAttributeNames": {**names, **extra}}

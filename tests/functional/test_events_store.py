@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 from botocore.exceptions import EndpointConnectionError
 
+from chalicelib.domain.decisions import Decided
 from chalicelib.face.config import ReplayLimits
 from chalicelib.settings import OFFLINE_MAX_AGE_H_LIMIT
+from chalicelib.store import events as events_store
 from chalicelib.store.events import (
     FINGERPRINT_DAYS,
     FOLDED_MARK,
@@ -27,7 +29,7 @@ from chalicelib.store.events import (
     unfolded_from,
 )
 from chalicelib.store.models import EventModel, FingerprintModel, IdempotencyModel, shared_connection
-from tests.functional.dynamo_reads import dynamodb_requests
+from tests.functional.dynamo_reads import dynamodb_requests, lagging_indexes
 from tests.unit.store.events_contract import (
     AT,
     DAY,
@@ -84,6 +86,36 @@ def test_a_check_in_stands_when_its_digest_cannot_be_updated(aws: None) -> None:
     assert repo.get_event(other.event_id) == other
     # AND the day's index, from which a digest is rebuilt, holds both
     assert {e.nip for e in repo.events_of_unit_day("U1", DAY)} == {NIP, OTHER}
+
+
+def test_a_current_read_of_a_unit_s_day_waits_for_the_index_to_show_what_its_digest_holds(aws: None) -> None:
+    # GIVEN a unit-day with a check-in and a review, and an index of events that shows writes half a second late
+    repo = DynamoEventsRepository()
+    repo.write_checkin(write(event(NIP, AT), "first"))
+    pending = review(OTHER, AT + timedelta(minutes=1))
+    repo.write_checkin(write(pending, "second"))
+    with lagging_indexes(lag_s=0.5):
+        # WHEN a third check-in is recorded and the review decided
+        later = event("199103032016011003", AT + timedelta(minutes=2))
+        repo.write_checkin(write(later, "third"))
+        repo.decide_review(pending.event_id, "approve", Decided("budi", None, AT))
+        # THEN a plain read does not show them yet, and a current read waits until it does
+        assert {(e.nip, e.decision) for e in repo.events_of_unit_day("U1", DAY)} == {(NIP, None), (OTHER, None)}
+        current = {(e.nip, e.decision) for e in repo.events_of_unit_day("U1", DAY, current=True)}
+        assert current == {(NIP, None), (OTHER, "approve"), ("199103032016011003", None)}
+
+
+def test_a_current_read_gives_up_waiting_for_a_lagging_index_and_says_so(
+    aws: None, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # GIVEN an index a minute behind, and a current read that waits a fifth of a second at most
+    monkeypatch.setattr(events_store, "INDEX_WAIT_S", 0.2)
+    repo = DynamoEventsRepository()
+    with lagging_indexes(lag_s=60):
+        repo.write_checkin(write(event(NIP, AT), "first"))
+        # WHEN the unit's day is read as current, THEN it answers what the index shows, and a warning says why
+        assert repo.events_of_unit_day("U1", DAY, current=True) == []
+    assert "a unit's day judged before its index showed every event" in caplog.text
 
 
 def index_items() -> list[FingerprintModel]:

@@ -26,6 +26,7 @@ from chalicelib.store.people import DynamoPeopleRepository
 from chalicelib.store.schema import create_tables
 from chalicelib.usecases import recaps
 from tests.functional.conftest import Api, finished_export, handed_over
+from tests.functional.dynamo_reads import lagging_indexes
 
 PEOPLE = DynamoPeopleRepository()
 
@@ -350,6 +351,49 @@ def test_a_holiday_deletion_whose_re_run_failed_is_finished_by_the_retried_delet
     assert (again.status, again.body["error"]["code"]) == (404, "NOT_FOUND")
     stored = api.call("GET", f"/v1/admin/recaps/daily?date={MONDAY.isoformat()}&unor_id=U1", token=admin)
     assert {i["status"] for i in stored.body["items"]} == {"TK"}
+
+
+def test_a_change_s_re_run_judges_with_it_though_the_indexes_do_not_show_it_yet(api: Api, unit: str) -> None:
+    # GIVEN a recapped Monday on which nobody checked in, and DynamoDB's indexes a minute behind every write
+    admin = api.admin_token()
+    day = MONDAY.isoformat()
+    assert {nip: i["status"] for nip, i in recap(api, admin, MONDAY).items()} == {A: "TK", B: "TK", C: "TK"}
+    with lagging_indexes(lag_s=60):
+        # WHEN a sick note, a field-duty letter and a day off are entered, each re-running the day at once
+        # THEN the day stored holds each (its re-run read the changed employee's plans by key, not by the indexes)
+        sick = {"nip": B, "type": "SAKIT", "start_date": day, "end_date": day, "reason": "surat dokter"}
+        leave = api.call("POST", "/v1/admin/leaves", sick, token=admin)
+        assert (leave.body["recapped"], _stored_day(unit, MONDAY)[B]) == ([day], "S"), leave.body
+        letter = {"nips": [C], "start_date": day, "end_date": day, "letter_no": "800/12", "reason": "rapat"}
+        duty = api.call("POST", "/v1/admin/assignments", letter, token=admin)
+        assert (duty.body["recapped"], _stored_day(unit, MONDAY)[C]) == ([day], "DL"), duty.body
+        roster = api.call("PUT", f"/v1/admin/employees/{A}/shifts", {"shifts": {day: None}}, token=admin)
+        assert (roster.body["recapped"], _stored_day(unit, MONDAY)[A]) == ([day], "LIBUR"), roster.body
+    with lagging_indexes(lag_s=60):
+        # AND cancelling the sick note or the letter (found by id once indexed) judges the day again without it
+        cancelled = api.call("DELETE", f"/v1/admin/leaves/{leave.body['leave_id']}", token=admin)
+        assert (cancelled.status, _stored_day(unit, MONDAY)[B]) == (200, "TK"), cancelled.body
+        withdrawn = api.call("DELETE", f"/v1/admin/assignments/{duty.body['assignment_id']}", token=admin)
+        assert (withdrawn.status, _stored_day(unit, MONDAY)[C]) == (200, "TK"), withdrawn.body
+
+
+def test_a_review_decision_s_re_run_waits_for_the_index_to_show_it(api: Api, unit: str) -> None:
+    # GIVEN a recapped Monday whose only check-in awaits review, and an index of events half a second behind
+    admin = api.admin_token()
+    at = datetime.combine(MONDAY, datetime.min.time()).replace(hour=7, minute=20)
+    event_id = seed_event(B, unit, "in", at, status="review")
+    assert recap(api, admin, MONDAY)[B]["status"] == "TK"
+    with lagging_indexes(lag_s=0.5):
+        # WHEN the review is approved
+        decided = api.call("POST", f"/v1/admin/reviews/{event_id}", {"decision": "approve"}, token=admin)
+        assert decided.status == 200, decided.body
+        # THEN its re-run waited for the index to show the decision, and the day counts the arrival
+        assert _stored_day(unit, MONDAY)[B] == "PSW4"
+
+
+def _stored_day(unor_id: str, day: date) -> dict[str, str]:
+    """The statuses stored of a unit's day, by NIP, read from the table by key."""
+    return {row.nip: row.status.status for row in runtime.statuses().day_page(unor_id, day, None, limit=100)[0]}
 
 
 def test_a_late_review_decision_changes_the_recapped_day(api: Api, unit: str) -> None:

@@ -234,21 +234,31 @@ class InMemoryCalendarRepository:
 
     def employee_plan(self, employee: Employee, start: date, end: date, duties: Sequence[Duty]) -> cal.EmployeePlan:
         unit_versions = self._own_versions(unit_owner(employee.unor_id))
-        field_duties = tuple(duty_ranges(duties, start))
+        plan = cal.EmployeePlan(unit_versions=unit_versions, field_duties=tuple(duty_ranges(duties, start)))
         if no_own_plan_reaches(employee, start):
-            return cal.EmployeePlan(unit_versions=unit_versions, field_duties=field_duties)
-        nip, unit = employee.nip, employee.unor_id
+            return plan
+        return self._own_plan(employee.nip, employee.unor_id, (start, end), plan)
+
+    def plan_as_written(
+        self,
+        nip: str,
+        unor_id: str,
+        start: date,
+        end: date,
+        *,
+        duties: Sequence[Duty],
+        unit_versions: tuple[ScheduleVersion, ...],
+    ) -> cal.EmployeePlan:
+        plan = cal.EmployeePlan(unit_versions=unit_versions, field_duties=tuple(duty_ranges(duties, start)))
+        return self._own_plan(nip, unor_id, (start, end), plan)
+
+    def _own_plan(self, nip: str, unit: str, period: tuple[date, date], plan: cal.EmployeePlan) -> cal.EmployeePlan:
+        start, end = period
         own = tuple(_version(entry) for written, entry in self._entries(employee_owner(nip)) if written == unit)
         with self._lock:
             days = self._shifts.get(nip, {})
             shifts = {day: days[day][1] for day in sorted(days) if start <= day <= end and days[day][0] == unit}
-        return cal.EmployeePlan(
-            unit_versions=unit_versions,
-            own_versions=own,
-            shifts=shifts,
-            leaves=self._begun(nip, start, end),
-            field_duties=field_duties,
-        )
+        return replace(plan, own_versions=own, shifts=shifts, leaves=self._begun(nip, start, end))
 
     def _begun_stored(self, nip: str, start: date, end: date) -> list[cal.StoredLeave]:
         """The employee's leaves begun by `end` that may still cover `start` (as the DynamoDB key range)."""

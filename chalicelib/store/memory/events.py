@@ -162,7 +162,8 @@ class InMemoryEventsRepository(EventDecisions):
         with self._lock:
             return [e for key, e in sorted(self._events.get(nip, {}).items()) if low <= key <= high]
 
-    def events_of_unit_day(self, unor_id: str, local_date: str) -> list[DayEvent]:
+    def events_of_unit_day(self, unor_id: str, local_date: str, *, current: bool = False) -> list[DayEvent]:
+        """Every read is current here: the twin keeps no index apart from its items."""
         day = unit_day_key(unor_id, local_date)
         return [
             DayEvent(e.nip, e.type, e.status, e.decision, parse_iso(str(e.attendance_time)), e.source)

@@ -98,7 +98,7 @@ class InMemoryZonesRepository:
             self._assignments[assignment.assignment_id] = assignment
             self._duties.update(rows)
 
-    def duties_of(self, nip: str, day: date, last: date | None = None) -> list[Duty]:
+    def duties_of(self, nip: str, day: date, last: date | None = None, *, consistent: bool = False) -> list[Duty]:
         first, until, begun = day.isoformat(), (last or day).isoformat(), duties_begun_from(day).isoformat()
         with self._lock:
             keys = sorted(k for k in self._duties if k[0] == nip and begun <= k[1] <= f"{until}#~")

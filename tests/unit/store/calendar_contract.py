@@ -173,6 +173,27 @@ class CalendarRepositoryContract:
         assert stayed == repo.unit_plans("U1", start, end, []).plan_for(NIP)
         assert dict(stayed.shifts) == {date(2026, 3, 10): NIGHT} and len(stayed.own_versions) == 1
 
+    def test_a_plan_as_written_holds_what_the_employee_s_plan_holds_whatever_the_hint(
+        self, repo: CalendarRepository
+    ) -> None:
+        # GIVEN an own version and a roster night written for the employee in U1, and a sick note
+        start, end = date(2026, 3, 9), date(2026, 3, 11)
+        repo.add_schedule_version(
+            cal.NewScheduleVersion(employee_owner(NIP), date(2026, 3, 2), SHORT, "admin", personal_unit="U1")
+        )
+        repo.put_shifts(NIP, "U1", {date(2026, 3, 10): NIGHT}, "admin")
+        repo.add_leave(cal.LeaveEntry(NIP, "U1", "S", date(2026, 3, 11), date(2026, 3, 11), None), "admin")
+        # WHEN it is read as written, under the versions the unit's plans hold
+        unit = repo.unit_plans("U1", start, end, [])
+        written = repo.plan_as_written(NIP, "U1", start, end, duties=[], unit_versions=unit.unit_versions)
+        # THEN it is the employee's plan in the unit, read without the record's hint (a change may outrun it)
+        assert written == unit.plan_for(NIP) == repo.employee_plan(staff(), start, end, [])
+        assert len(written.leaves) == len(written.own_versions) == len(written.shifts) == 1
+        assert repo.employee_plan(staff(plan_until="2026-03-01"), start, end, []).leaves == ()
+        # AND as a member of U2 it holds the leave alone (own hours stay with the unit they were written for)
+        moved = repo.plan_as_written(NIP, "U2", start, end, duties=[], unit_versions=())
+        assert (moved.leaves, moved.own_versions, dict(moved.shifts)) == (written.leaves, (), {})
+
     def test_a_new_unit_version_reaches_the_next_plan(self, repo: CalendarRepository) -> None:
         # GIVEN a plan read once (a cached read of the unit's versions may sit in front)
         repo.add_schedule_version(cal.NewScheduleVersion(unit_owner("U1"), date(2026, 3, 1), OFFICE, "admin"))

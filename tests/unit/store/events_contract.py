@@ -405,6 +405,8 @@ class EventsRepositoryContract:
             DayEvent(NIP, "out", "refused", None, AT + timedelta(hours=8) - timedelta(seconds=20)),
         ]
         assert [d.nip for d in repo.events_of_unit_day("U2", DAY)] == [NIP]
+        # AND a current read (what a recap stores) comes the same
+        assert repo.events_of_unit_day("U1", DAY, current=True) == repo.events_of_unit_day("U1", DAY)
 
     def test_photo_fingerprints_come_back_within_the_replay_window(self, repo: EventsRepository) -> None:
         # GIVEN photos of one employee sent over time (one beyond the replay window), and another's photo
