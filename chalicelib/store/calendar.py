@@ -469,7 +469,7 @@ def _own_plan(
 def _leave_row(leave_id: str) -> LeaveModel | None:
     with storage_call("dynamodb"):
         keys = list(LeaveModel.by_id.query(leave_id, limit=1))
-        return LeaveModel.get(keys[0].nip, keys[0].key) if keys else None
+        return LeaveModel.get(keys[0].nip, keys[0].key, consistent_read=True) if keys else None
 
 
 def _holiday(h: HolidayModel) -> Holiday:
@@ -554,7 +554,7 @@ class DynamoCalendarRepository:
         # versions are never rewritten, decision 109), and the mark keeps who removed the date and when.
         with storage_call("dynamodb"):
             try:
-                row = ScheduleModel.get(shift_owner(nip), day.isoformat())
+                row = ScheduleModel.get(shift_owner(nip), day.isoformat(), consistent_read=True)
             except ScheduleModel.DoesNotExist:
                 return False
         if row.definition.get(_REMOVED):
@@ -685,7 +685,8 @@ class DynamoCalendarRepository:
 
     def schedule_history(self, owner: str) -> list[ScheduleEntry]:
         with storage_call("dynamodb"):
-            rows = sorted(ScheduleModel.query(owner), key=lambda r: (r.effective_from, r.created_at, r.key))
+            found = ScheduleModel.query(owner, consistent_read=True)  # a save just made is there (`_add_version`)
+            rows = sorted(found, key=lambda r: (r.effective_from, r.created_at, r.key))
         return [
             ScheduleEntry(r.effective_from, r.created_at, r.created_by, r.definition, version_id_of(r.key), r.unor_id)
             for r in rows

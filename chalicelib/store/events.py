@@ -941,13 +941,16 @@ def _summary_update(nip: str, key: str, folded: str, month: str) -> None:
 
 def _refold_if_folded(nip: str, month: str) -> None:
     """Fold a past month again (its index got an item: a face hash given to an old photo) if it was folded,
-    into its summary or, empty then, under the mark; otherwise the first lookup after its end will."""
+    into its summary or, empty then, under the mark; otherwise the first lookup after its end will. The month's
+    items are read strongly consistent: a plain read may miss the item just written, and the summary, folded
+    without it, is never read again."""
     with storage_call("dynamodb"):
         summary = get_model(FingerprintModel, summary_partition(nip), month)
         mark = get_model(FingerprintModel, summary_partition(nip), FOLDED_MARK)
         if summary is None and (mark is None or str(mark.folded) <= month):
             return
-        items = list(FingerprintModel.query(index_partition(nip), FingerprintModel.key.startswith(month)))
+        month_items = FingerprintModel.key.startswith(month)
+        items = list(FingerprintModel.query(index_partition(nip), month_items, consistent_read=True))
     _fold(nip, {month: items}, strict=True)
 
 

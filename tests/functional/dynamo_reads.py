@@ -120,13 +120,30 @@ def _key_of(client: BaseClient, table: str, item: dict[str, Any]) -> dict[str, A
 
 
 @contextmanager
-def lagging_indexes(lag_s: float) -> Iterator[None]:
+def lagging_indexes(lag_s: float, *, tables: bool = False) -> Iterator[None]:
     """Global secondary indexes that show an item as it stood before the writes made to it within the last
-    `lag_s` seconds (an item created meanwhile not at all), as DynamoDB's do for a moment after a write; tables
-    read by key show every write at once. Only writes made while inside lag."""
+    `lag_s` seconds (an item created meanwhile not at all), as DynamoDB's do for a moment after a write; with
+    `tables`, the tables' eventually consistent reads (GetItem, Query, BatchGetItem without ConsistentRead) too,
+    as DynamoDB allows; strongly consistent reads show every write at once. Only writes made while inside lag."""
     real = getattr(BaseClient, _API_CALL)
     before: dict[tuple[str, str], tuple[float, dict[str, Any] | None]] = {}
     lock = threading.Lock()
+
+    def as_read(client: BaseClient, table: str, item: dict[str, Any]) -> dict[str, Any] | None:
+        """The item as a lagging read shows it: as it stood before its recent writes, projected as read."""
+        return _as_before(client, table, _key_of(client, table, item), item)
+
+    def _as_before(
+        client: BaseClient, table: str, key: dict[str, Any], item: dict[str, Any] | None
+    ) -> dict[str, Any] | None:
+        with lock:
+            written, old = before.get((table, repr(sorted(key.items()))), (0.0, None))
+        if time.monotonic() - written >= lag_s:
+            return item
+        return None if old is None else {name: old[name] for name in (item or old) if name in old}
+
+    def shown(client: BaseClient, table: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [read for item in items if (read := as_read(client, table, item)) is not None]
 
     def lagging(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
         if operation in _WRITES:
@@ -137,25 +154,29 @@ def lagging_indexes(lag_s: float) -> Iterator[None]:
                     prior = before.get(ident)
                     first = prior[1] if prior is not None and time.monotonic() - prior[0] < lag_s else found
                     before[ident] = (time.monotonic(), first)
-        if operation != "Query" or not params.get("IndexName"):
-            return real(client, operation, params)
-        projected, asked = _with_keys(client, params)
-        answer = real(client, operation, asked)
-        if "Items" not in answer:  # a count
-            return answer
-        shown = _as_indexed(client, params["TableName"], answer["Items"])
-        return {**answer, "Items": [{n: v for n, v in i.items() if projected is None or n in projected} for i in shown]}
-
-    def _as_indexed(client: BaseClient, table: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        shown = []
-        for item in items:
-            with lock:
-                written, old = before.get((table, repr(sorted(_key_of(client, table, item).items()))), (0.0, None))
-            if time.monotonic() - written >= lag_s:
-                shown.append(item)
-            elif old is not None:
-                shown.append({name: old[name] for name in item if name in old})
-        return shown
+        eventual = tables and not params.get("ConsistentRead")
+        if operation == "Query" and (params.get("IndexName") or eventual):
+            projected, asked = _with_keys(client, params)
+            answer = real(client, operation, asked)
+            if "Items" not in answer:  # a count
+                return answer
+            items = shown(client, params["TableName"], answer["Items"])
+            return {
+                **answer,
+                "Items": [{n: v for n, v in i.items() if projected is None or n in projected} for i in items],
+            }
+        if operation == "GetItem" and eventual:
+            answer = real(client, operation, params)
+            item = _as_before(client, params["TableName"], params["Key"], answer.get("Item"))
+            return {**{k: v for k, v in answer.items() if k != "Item"}, **({"Item": item} if item else {})}
+        if operation == "BatchGetItem" and tables:
+            answer = real(client, operation, params)
+            lagged = {t for t, asked in params["RequestItems"].items() if not asked.get("ConsistentRead")}
+            responses = {
+                t: shown(client, t, items) if t in lagged else items for t, items in answer["Responses"].items()
+            }
+            return {**answer, "Responses": responses}
+        return real(client, operation, params)
 
     with patch.object(BaseClient, _API_CALL, lagging):
         yield

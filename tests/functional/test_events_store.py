@@ -274,10 +274,11 @@ def test_a_face_hash_backfilled_into_a_folded_month_is_found(aws: None) -> None:
     probe, limits = face_fingerprint(9, flips=0), ReplayLimits(candidates=8)
     assert repo.replay_candidates(NIP, probe, AT, limits) == [] and summaries() == {}
     assert folded_through() == "2026-12"
-    # WHEN it gets its hash
+    # WHEN it gets its hash, while DynamoDB's eventually consistent reads do not show the write yet
     [key] = repo.unhashed_fingerprints(NIP, AT)
-    repo.add_face_hash(NIP, key, face_fingerprint(1, flips=0).face_chip, PROBE_HASH)
-    # THEN the month's summary holds it and the lookup finds it
+    with lagging_indexes(lag_s=60, tables=True):
+        repo.add_face_hash(NIP, key, face_fingerprint(1, flips=0).face_chip, PROBE_HASH)
+    # THEN the month's summary holds it (folded again from a strongly consistent read) and the lookup finds it
     assert len(summaries()["2026-10"]) == 1
     assert [fp.sha256 for fp in repo.replay_candidates(NIP, probe, AT, limits)] == [legacy.sha256]
 

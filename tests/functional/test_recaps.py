@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -25,7 +26,7 @@ from chalicelib.store.models import DailyStatusModel, EventModel
 from chalicelib.store.people import DynamoPeopleRepository
 from chalicelib.store.schema import create_tables
 from chalicelib.usecases import recaps
-from tests.functional.conftest import Api, finished_export, handed_over
+from tests.functional.conftest import Answer, Api, finished_export, handed_over
 from tests.functional.dynamo_reads import lagging_indexes
 
 PEOPLE = DynamoPeopleRepository()
@@ -520,6 +521,33 @@ def test_schedules_are_versioned_and_never_retroactive(api: Api, unit: str) -> N
         token=admin,
     )
     assert bad.status == 400
+
+
+def test_saves_and_removals_right_after_a_write_see_it_though_plain_reads_lag(api: Api, unit: str) -> None:
+    # GIVEN DynamoDB's eventually consistent reads a minute behind every write
+    admin = api.admin_token()
+    start = (datetime.now(WIB).date() + timedelta(days=7)).isoformat()
+    office = {d: {"start": "07:30", "end": "16:00"} for d in ("mon", "tue", "wed", "thu", "fri")}
+    short = {d: {"start": "08:00", "end": "14:00"} for d in ("mon", "tue", "wed", "thu", "fri")}
+    path = f"/v1/admin/employees/{A}/shifts"
+    with lagging_indexes(lag_s=60, tables=True):
+        # WHEN the unit's week is saved, replaced by a short week, and put back a moment later (a second: saves
+        # within one are told apart by nothing, `calendar._add_version`)
+        def save(week: dict[str, dict[str, str]]) -> Answer:
+            return api.call("PUT", "/v1/admin/units/U1/schedule", {"effective_from": start, "days": week}, token=admin)
+
+        saves = [save(office)]
+        time.sleep(1.1)
+        saves += [save(short), save(office)]
+        # THEN the office week put back is a third version, not taken for a retry of the first
+        assert [a.status for a in saves] == [200, 200, 200], saves[-1].body
+        assert len(saves[-1].body["versions"]) == 3, [
+            (v["created_at"], v["days"]["mon"]) for v in saves[-1].body["versions"]
+        ]
+        # AND a roster date entered by mistake can be removed at once
+        assert api.call("PUT", path, {"shifts": {"2026-11-02": None}}, token=admin).status == 200
+        removed = api.call("DELETE", f"{path}/2026-11-02", token=admin)
+        assert (removed.status, removed.body.get("removed")) == (200, True), removed.body
 
 
 def test_an_employee_s_own_schedule_is_read_as_it_was_written(api: Api, unit: str) -> None:
