@@ -14,7 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Any, TypeVar
+from time import monotonic
+from typing import Any, TypeVar, cast
 
 from chalicelib import runtime
 from chalicelib.attendance.calendar import DayPlan, plan_day
@@ -786,7 +787,26 @@ def monitor(unor_id: str, day: date, now: datetime, settings: Settings) -> Monit
 # cache only bounds memory (days gone by age out). Digests are kept per unit-day and version: a poll reads the
 # versions alone and re-reads only the digests that changed.
 FRAME_KEEP_S = 24 * 3600
-_FRAMES: TtlCache[UnitFrame] = TtlCache(ttl_s=FRAME_KEEP_S, max_entries=1024)
+# A frame is read through the unit's indexes, which DynamoDB fills a moment after a write: one built at the first
+# poll after its unit's version changed may miss the change itself. It is built once more at the first poll
+# FRAME_SETTLE_S later, and that one is kept.
+FRAME_SETTLE_S = 5.0
+
+
+@dataclass(frozen=True)
+class _Built:
+    """A unit's frame as kept for its version: when it was built (monotonic), and whether it is the second build."""
+
+    frame: UnitFrame
+    at: float
+    settled: bool
+
+    def unsettled(self) -> bool:
+        """The first build of its version, and old enough to be built again."""
+        return not self.settled and monotonic() - self.at >= FRAME_SETTLE_S
+
+
+_FRAMES: TtlCache[_Built] = TtlCache(ttl_s=FRAME_KEEP_S, max_entries=1024)
 _DIGESTS: TtlCache[DayDigest] = TtlCache(ttl_s=FRAME_KEEP_S, max_entries=4096)
 
 
@@ -828,8 +848,8 @@ def cached_frames(units: Sequence[str], day: date, settings: Settings, *, past: 
     the day is over (`before_today`); a frame built while it was today is not used for it then."""
     stamps = runtime.people().frame_stamps(units)
     keys = [(unit, day, settings.rules or "", stamps.get(unit, 0), past) for unit in units]
-    found = [_FRAMES.peek(key) for key in keys]
-    missing = [unit for unit, frame in zip(units, found, strict=True) if frame is None]
+    found = {key[0]: _FRAMES.peek(key) for key in keys}
+    missing = [unit for unit, kept in found.items() if kept is None or kept.unsettled()]
     built: dict[str, UnitFrame] = {}
     if missing:
         calendar = runtime.calendar().regency_calendar({(day + timedelta(days=d)).year for d in NEIGHBOURS})
@@ -837,8 +857,8 @@ def cached_frames(units: Sequence[str], day: date, settings: Settings, *, past: 
         built = dict(zip(missing, frames, strict=True))
     for key in keys:
         if key[0] in built:
-            _FRAMES.put(key, built[key[0]])
-    return [frame if frame is not None else built[unit] for unit, frame in zip(units, found, strict=True)]
+            _FRAMES.put(key, _Built(built[key[0]], monotonic(), settled=found[key[0]] is not None))
+    return [built[unit] if unit in built else cast(_Built, found[unit]).frame for unit in units]
 
 
 def day_digests(days: Sequence[tuple[str, str]]) -> dict[tuple[str, str], DayDigest]:

@@ -392,6 +392,31 @@ def test_a_review_decision_s_re_run_waits_for_the_index_to_show_it(api: Api, uni
         assert _stored_day(unit, MONDAY)[B] == "PSW4"
 
 
+def test_a_summary_frame_built_while_the_indexes_lag_is_built_again_once(
+    api: Api, unit: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN the regency summary's frame of U1 today, kept, and indexes a fifth of a second behind every write
+    monkeypatch.setattr(recaps, "FRAME_SETTLE_S", 0.4)
+    admin, today, settings = api.admin_token(), datetime.now(WIB).date(), load_settings()
+
+    def leave_of_b() -> object:
+        [frame] = recaps.cached_frames(["U1"], today, settings)
+        return frame.day_plans[B][1].leave
+
+    assert leave_of_b() is None
+    with lagging_indexes(lag_s=0.2):
+        # WHEN a sick note of Budi's for today is entered, and the summary polled at once
+        sick = {"nip": B, "type": "SAKIT", "start_date": today.isoformat(), "end_date": today.isoformat()}
+        assert api.call("POST", "/v1/admin/leaves", sick, token=admin).status == 201
+        assert leave_of_b() is None  # built from an index that does not show the note yet
+        # THEN a poll once the frame has settled builds it again, with the note, and keeps that one
+        time.sleep(0.45)
+        assert leave_of_b() is not None
+        [kept] = recaps.cached_frames(["U1"], today, settings)
+        time.sleep(0.45)
+        assert recaps.cached_frames(["U1"], today, settings)[0] is kept
+
+
 def _stored_day(unor_id: str, day: date) -> dict[str, str]:
     """The statuses stored of a unit's day, by NIP, read from the table by key."""
     return {row.nip: row.status.status for row in runtime.statuses().day_page(unor_id, day, None, limit=100)[0]}
