@@ -947,11 +947,16 @@ def backfill_face_hashes(settings: Settings, nips: list[str], now: datetime) -> 
 
 def fingerprint_photo(nip: str, key: str, settings: Settings) -> tuple[str, Purpose] | None:
     """Where the photo of a fingerprint (history key `<UTC ISO time>#<ref>`) is kept, and how it was analysed:
-    a check-in's under the local date of its event id's time, an enrolment's under the local date of its
-    fingerprint's time (the keys `checkin._store_photo` and `keep_enrolment` write)."""
+    a check-in's where its event says (`checkin._store_photo` keeps it under the local date of the capture: an
+    offline check-out of 16:05 sent the next morning is under the day before its event id's time), else under the
+    local date of its event id's time; an enrolment's under the local date of its fingerprint's time (the key
+    `keep_enrolment` writes)."""
     at, _, ref = key.partition("#")
     event = EVENT_ID.match(ref)
     if event is not None and event["nip"] == nip:
+        stored = runtime.events().get_event(ref)
+        if stored is not None and stored.photo_key:
+            return stored.photo_key, "verify"
         taken = datetime.strptime(event["at"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
         return photo_key(
             "checkin", taken.astimezone(settings.tz).date().isoformat(), nip, ref.split(".", 1)[1]

@@ -14,6 +14,7 @@ from PIL import Image
 from chalicelib import runtime
 from chalicelib.face import ReplayedPhotoError
 from chalicelib.settings import Settings
+from chalicelib.store.base import iso
 from chalicelib.store.events import new_event_id
 from chalicelib.store.faces import new_template_id
 from chalicelib.store.photos import photo_key
@@ -38,15 +39,18 @@ def rotated(data: bytes, degrees: float) -> bytes:
         return out.getvalue()
 
 
-def store_legacy_check_in(data: bytes, settings: Settings, *, keep_photo: bool = True) -> None:
-    """A check-in as stored before the face hash: the photo in the bucket, its fingerprint without one."""
+def store_legacy_check_in(
+    data: bytes, settings: Settings, *, keep_photo: bool = True, captured: datetime = SENT
+) -> None:
+    """A check-in as stored before the face hash: the photo in the bucket (under the local date of its capture,
+    as the check-in keeps it), its fingerprint without one; received at SENT."""
     event_id = new_event_id(NIP, SENT)
+    key = photo_key("checkin", captured.astimezone(settings.tz).date().isoformat(), NIP, event_id.split(".", 1)[1])
     if keep_photo:
-        key = photo_key("checkin", SENT.astimezone(settings.tz).date().isoformat(), NIP, event_id.split(".", 1)[1])
         runtime.photos(settings).put(key, data)
     analysis = runtime.engine_and_policy(settings)[0].analyse(data, purpose="verify")
     legacy = replace(analysis.fingerprint, face_chip=b"", face_hash=None)
-    stored = replace(event(at=SENT), event_id=event_id)
+    stored = replace(event(at=SENT), event_id=event_id, attendance_time=iso(captured), photo_key=key)
     runtime.events().write_checkin(write(stored, "r-legacy", photo=legacy, now=SENT))
 
 
@@ -83,6 +87,16 @@ def test_an_old_check_in_selfie_turned_is_refused_once_its_fingerprint_is_backfi
     assert faces.backfill_face_hashes(settings, [NIP], NOW) == {"hashed": 0, "photo_gone": 0, "failed": 0}
 
 
+def test_an_offline_check_out_s_photo_is_found_under_the_day_it_was_taken(
+    settings: Settings, repos: Repositories
+) -> None:
+    # GIVEN an offline check-out taken at 16:05 on 1 September and sent at 07:10 the next morning (its photo kept
+    # under 1 September, its event id of 2 September's morning), stored before the face hash
+    store_legacy_check_in(selfie("deepface/img1.jpg"), settings, captured=datetime(2026, 9, 1, 9, 5, tzinfo=UTC))
+    # WHEN the backfill runs, THEN it finds the photo where the event says and gives the fingerprint its hash
+    assert faces.backfill_face_hashes(settings, [NIP], NOW) == {"hashed": 1, "photo_gone": 0, "failed": 0}
+
+
 def test_a_fingerprint_whose_photo_is_gone_is_left_to_age_out(settings: Settings, repos: Repositories) -> None:
     store_legacy_check_in(selfie("deepface/img1.jpg"), settings, keep_photo=False)
     assert faces.backfill_face_hashes(settings, [NIP], NOW) == {"hashed": 0, "photo_gone": 1, "failed": 0}
@@ -98,6 +112,8 @@ def test_a_fingerprint_whose_photo_is_gone_is_left_to_age_out(settings: Settings
         ("2026-09-01T23:50:00+00:00#anything", None),
     ],
 )
-def test_the_photo_of_a_fingerprint_is_found_by_its_key(settings: Settings, key: str, expected: str | None) -> None:
+def test_the_photo_of_a_fingerprint_is_found_by_its_key(
+    settings: Settings, repos: Repositories, key: str, expected: str | None
+) -> None:
     found = faces.fingerprint_photo(NIP, key, settings)
     assert (found[0].rsplit("/", 2)[0] if found else None) == expected
