@@ -19,6 +19,9 @@ Decisions:
   when it is the day's departure (15:59:40 and 16:00:10 leave at 16:00, on time), never both; so are a day's
   punches all within `ONE_VISIT` (07:20 and 07:26: the arrival, not a departure 514 minutes early). A day
   without hours (a holiday) has no bound to be nearer to: a lone press or visit is its arrival.
+- A unit's cut-over to the app is judged by working day too (`before_cutover`): a machine punch counts only for
+  a working day before it, the one `assign_events` gives it to (a night shift begun the evening before keeps its
+  07:05 check-out of the cut-over date; a 23:50 arrival for a shift from midnight on that date does not count).
 - Minutes are whole clock minutes (seconds ignored): 07:30:59 is on time for 07:30.
 - `classify_day` judges a finished day. For a day in progress use `monitor_state`, or `as_it_stands` for the
   status a recap stores of it (decision 141). The live monitor of today shows a night shift of the day before
@@ -31,7 +34,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
@@ -62,11 +65,13 @@ class EventState(StrEnum):
 @dataclass(frozen=True)
 class AttendanceEvent:
     """One recorded check-in or check-out; `at` is the attendance time (UTC, timezone-aware). A fingerprint
-    punch says neither (`kind` None): what it is follows from the working day it falls in (`_typed`)."""
+    punch says neither (`kind` None): what it is follows from the working day it falls in (`_typed`).
+    `cutover`: its unit's cut-over to the app (a machine punch): it counts only for a working day before it."""
 
     kind: EventKind | None
     at: datetime
     state: EventState = EventState.ACCEPTED
+    cutover: date | None = None
 
     def __post_init__(self) -> None:
         if self.at.tzinfo is None:
@@ -138,12 +143,28 @@ def judge_answer(kind: EventKind, at: datetime, plans: Sequence[DayPlan], rules:
     return Judgement(0, f"PSW{rules.missing_check_out_level}")
 
 
-def counting_plan(kind: EventKind, at: datetime, plans: Sequence[DayPlan], rules: RuleTable) -> DayPlan | None:
-    """The one of `plans` an event of `kind` at `at` counts for, as the recap gives it (`assign_events`); None
-    when no window holds it. One place, so that the check-in's answer, its first-arrival guard and a correction
-    all name the day the recap will count."""
+def counting_plan(kind: EventKind | None, at: datetime, plans: Sequence[DayPlan], rules: RuleTable) -> DayPlan | None:
+    """The one of `plans` an event of `kind` (None: a machine punch) at `at` counts for, as the recap gives it
+    (`assign_events`); None when no window holds it. One place, so that the check-in's answer, its first-arrival
+    guard, a correction and the import's cut-over check all name the day the recap will count."""
     owners = assign_events(plans, [AttendanceEvent(kind, at)], rules)
     return next((plan for plan, got in zip(plans, owners, strict=True) if got), None)
+
+
+def before_cutover(day: date, cutover: date | None) -> bool:
+    """Whether a machine punch given to the working day `day` counts under its unit's cut-over to the app: only
+    for a day before it. By working day, not by the punch's date: a 21:00-07:00 night of 30 November keeps its
+    07:05 punch of a 1 December cut-over; an arrival at 23:50 on 30 November for a shift from midnight on
+    1 December does not count. The recap applies it to the day it gives a punch to (`assign_events`), the import
+    to the day `punch_day` names (AFTER_CUTOVER)."""
+    return cutover is None or day < cutover
+
+
+def punch_day(at: datetime, plans: Sequence[DayPlan], rules: RuleTable) -> date:
+    """The working day a machine punch at `at` belongs to: the one of `plans` (consecutive days around its local
+    date) the recap gives it to (`counting_plan`), else, when no window holds it, its local date."""
+    owner = counting_plan(None, at, plans, rules)
+    return owner.day if owner is not None else at.astimezone(rules.tz).date()
 
 
 def first_check_in_and_last_check_out(
@@ -169,6 +190,7 @@ def assign_events(
     two days, it goes to the one whose hours hold it, else to the earlier: at a back-to-back handover (a
     night shift ending 07:00, the next shift starting 07:00) a punch at 06:55 or 07:00 ends the night and one
     at 07:05 starts the next shift, each press on its own (a repeated press across 07:00 is one of each).
+    A machine punch given to a day on or after its unit's cut-over is dropped (`before_cutover`).
     """
     windows = sorted((*plan.window(rules), index) for index, plan in enumerate(plans))
     begins = [begin for begin, _, _ in windows]
@@ -184,7 +206,9 @@ def assign_events(
             if event.at < end
         ]
         if candidates:
-            assigned[min(candidates)[-1]].append(event)
+            index = min(candidates)[-1]
+            if before_cutover(plans[index].day, event.cutover):
+                assigned[index].append(event)
     return assigned
 
 
@@ -240,7 +264,7 @@ def as_it_stands(status: DayStatus, plan: DayPlan, now: datetime, rules: RuleTab
 
 def _in_window(events: Iterable[AttendanceEvent], plan: DayPlan, rules: RuleTable) -> list[AttendanceEvent]:
     begin, end = plan.window(rules)
-    return [event for event in events if begin <= event.at < end]
+    return [event for event in events if begin <= event.at < end and before_cutover(plan.day, event.cutover)]
 
 
 def _first_in_last_out(

@@ -5,8 +5,9 @@ file again writes nothing new, even when two imports of it run at once (each pun
 Recaps count them like app check-ins, typed within the working day they fall in when a day is judged (the
 first is the check-in, the last the check-out; a lone punch the nearer of the two: `attendance.classify`).
 Every distinct punch is stored, a button pressed twice too: the day counts a burst's first press as its arrival
-and its last as its departure. From a unit's cut-over date on its
-punches are refused at import (AFTER_CUTOVER) and ignored by recaps (those imported before the date was set).
+and its last as its departure. Punches of a working day from a unit's cut-over date on are refused at import
+(AFTER_CUTOVER) and ignored by recaps (those imported before the date was set): by the day a punch belongs to,
+not its date (`classify.before_cutover`), so a night shift begun the day before keeps its morning check-out.
 A unit admin maps and imports only their units' employees; any other line is reported (OUT_OF_SCOPE).
 """
 
@@ -19,6 +20,8 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import TypeVar
 
 from chalicelib import runtime
+from chalicelib.attendance.calendar import DayPlan, plan_day
+from chalicelib.attendance.classify import before_cutover, punch_day
 from chalicelib.attendance.punches import (
     FINGERPRINT,
     PIN,
@@ -33,6 +36,7 @@ from chalicelib.attendance.punches import (
     punch_kinds,
     unpack,
 )
+from chalicelib.attendance.rules import RuleTable
 from chalicelib.domain.attendance import Event
 from chalicelib.domain.decisions import Decided
 from chalicelib.domain.files import csv_cells
@@ -373,17 +377,57 @@ def _resolve(
     then = _units_then(employees, {(nip, at.date()) for _, nip, at in timed}, settings)
     unit_ids = sorted({*(e.unor_id for e in employees.values()), *then.values()})
     cutovers = dict(zip(unit_ids, _parallel(runtime.timeclock().cutover_of, unit_ids), strict=True))
+    days = _cutover_days(timed, employees, then, cutovers, settings)
     per_nip: dict[str, list[tuple[int, datetime, str]]] = {}
     for punch, nip, at in timed:
         current = employees.get(nip)
         employee = None if current is None else replace(current, unor_id=then.get((nip, at.date()), current.unor_id))
         moved = _moved_problem(punch, current, employee, at.date(), machine_unit=query.unor_id, tz=settings.tz)
-        code = moved or _punch_problem(principal, employee, at, cutovers, now)
+        day = days.get((nip, at), at.date())  # `at` is in the regency's zone
+        code = moved or _punch_problem(principal, employee, at, cutovers, now, day=day)
         if code is not None:
             problems.append(LineProblem(punch.line, code, punch.pin))
         elif employee is not None:
             per_nip.setdefault(nip, []).append((punch.line, at, employee.unor_id))
     return _Batch(per_nip, employees, unknown, problems)
+
+
+def _cutover_days(
+    timed: Sequence[tuple[RawPunch, str, datetime]],
+    employees: Mapping[str, Employee],
+    then: Mapping[tuple[str, date], str],
+    cutovers: Mapping[str, date | None],
+    settings: Settings,
+) -> dict[tuple[str, datetime], date]:
+    """The working day (by NIP and instant) of each punch dated the day before its unit's cut-over or on it, as
+    the recap gives it (`classify.punch_day`): whether it counts turns on that day (`classify.before_cutover`). A
+    night shift's 07:05 check-out of the cut-over date ends the day before (it counts); a 23:50 arrival the day
+    before begins a shift from midnight of the cut-over date (it does not). A punch dated earlier can only belong
+    to a day before the cut-over, one dated later only to a day after it: their date stands for it, unread."""
+    rules = runtime.rule_table(settings)
+    near: dict[tuple[str, str], tuple[Employee, date]] = {}  # (NIP, unit then) -> (employee then, cut-over)
+    wanted: list[tuple[str, str, datetime]] = []
+    for _, nip, at in timed:
+        if nip not in employees:
+            continue
+        unit = then.get((nip, at.date()), employees[nip].unor_id)
+        cutover = cutovers.get(unit)
+        if cutover is not None and cutover - timedelta(days=1) <= at.date() <= cutover:
+            near[(nip, unit)] = (replace(employees[nip], unor_id=unit), cutover)
+            wanted.append((nip, unit, at))
+    keys = sorted(near)
+    plans = dict(zip(keys, _parallel(lambda key: _plans_around(*near[key], rules), keys), strict=True))
+    return {(nip, at): punch_day(at, plans[(nip, unit)], rules) for nip, unit, at in wanted}
+
+
+def _plans_around(employee: Employee, cutover: date, rules: RuleTable) -> list[DayPlan]:
+    """The employee's plans of the two days before the cut-over, of the cut-over date and of the day after: every
+    day a punch of the day before or of the cut-over date may belong to (one read, as a check-in's answer reads
+    them: `recaps.counted_answer`). Field duties are left out: they excuse a day, not move its window."""
+    first, last = cutover - timedelta(days=2), cutover + timedelta(days=1)
+    plan = runtime.calendar().employee_plan(employee, first, last, ())
+    calendar = runtime.calendar().cached_regency_calendar({first.year, last.year})
+    return [plan_day(first + timedelta(days=offset), calendar, plan, rules) for offset in range(4)]
 
 
 def _units_then(
@@ -422,9 +466,16 @@ def _moved_problem(
 
 
 def _punch_problem(
-    principal: Principal, employee: Employee | None, at: datetime, cutovers: dict[str, date | None], now: datetime
+    principal: Principal,
+    employee: Employee | None,
+    at: datetime,
+    cutovers: dict[str, date | None],
+    now: datetime,
+    *,
+    day: date,
 ) -> str | None:
-    """Why a punch is not applied (`employee`: as of the punch's day), or None."""
+    """Why a punch is not applied (`employee`: as of the punch's day; `day`: the working day it belongs to as far
+    as the cut-over goes, `_cutover_days`), or None."""
     if employee is None:
         return "UNKNOWN_EMPLOYEE"
     scope = _scope_problem(principal, employee)
@@ -434,8 +485,7 @@ def _punch_problem(
         return "FUTURE_PUNCH"
     if at.tzinfo is not None and employee.as_member().deactivated_by(at.date(), at.tzinfo):
         return "INACTIVE_EMPLOYEE"  # a PIN given to a newcomer still mapped to the one who left (line message)
-    cutover = cutovers.get(employee.unor_id)
-    if cutover is not None and at.date() >= cutover:  # `at` is in the regency's zone
+    if not before_cutover(day, cutovers.get(employee.unor_id)):
         return "AFTER_CUTOVER"
     return None
 
@@ -579,7 +629,9 @@ def set_cutover(principal: Principal, unor_id: str, body: CutoverBody, settings:
 
 def _moved_days(old: date | None, new: date, today: date) -> tuple[date, date] | None:
     """The days [first, last) whose punches a cut-over moved from `old` to `new` counts or ignores now (from the
-    earlier of the two dates to the later; to today when there was none), or None when it moves none."""
+    earlier of the two dates to the later; to today when there was none), or None when it moves none. Punches
+    count by working day (`classify.before_cutover`), so the day before the earlier date is not among them: its
+    night's 07:05 check-out of that date counts under either."""
     first, last = (new, today) if old is None else (min(old, new), max(old, new))
     return (first, last) if first < last else None
 

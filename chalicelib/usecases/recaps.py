@@ -72,15 +72,15 @@ def counts(m: DayEvent) -> bool:
     return state is not None and state.counts
 
 
-def to_events(rows: Iterable[DayEvent], tz: tzinfo, cutover: date | None = None) -> list[AttendanceEvent]:
+def to_events(rows: Iterable[DayEvent], cutover: date | None = None) -> list[AttendanceEvent]:
     """The events a day's judgement counts. App events by their type and review state; fingerprint punches
-    untyped (the working day they fall in types them: classify `_typed`), and only on dates before the unit's
-    cut-over to the app."""
+    untyped (the working day they fall in types them: classify `_typed`), each with the unit's cut-over to the
+    app: it counts only for a working day before it (`classify.before_cutover`: a night shift begun the evening
+    before keeps its 07:05 check-out of the cut-over date)."""
     out = []
     for m in rows:
         if m.source == FINGERPRINT:
-            if cutover is None or m.attendance_time.astimezone(tz).date() < cutover:
-                out.append(AttendanceEvent(None, m.attendance_time))
+            out.append(AttendanceEvent(None, m.attendance_time, cutover=cutover))
             continue
         state = _state(m)
         if state is not None and m.type in ("in", "out"):
@@ -165,7 +165,7 @@ def judged_so_far(
     """The employee's events recorded up to `now`, as a day's judgement counts them (one read: their unit's
     cut-over)."""
     so_far = (day_event(e) for e in events if e.attendance_time and parse_iso(e.attendance_time) <= now)
-    return to_events(so_far, settings.tz, runtime.timeclock().cutover_of(employee.unor_id))
+    return to_events(so_far, runtime.timeclock().cutover_of(employee.unor_id))
 
 
 @dataclass(frozen=True)
@@ -509,9 +509,7 @@ def _employee_days(frame: UnitFrame, by_nip: dict[str, list[DayEvent]], rules: R
     result = []
     for employee in frame.employees:
         plans = frame.day_plans[employee.nip]
-        events = to_events(
-            [*by_nip.get(employee.nip, ()), *frame.carried.get(employee.nip, ())], rules.tz, frame.cutover
-        )
+        events = to_events([*by_nip.get(employee.nip, ()), *frame.carried.get(employee.nip, ())], frame.cutover)
         by_plan = assign_events(plans, events, rules)
         result.append(EmployeeDay(employee, plans, events, by_plan))
     return result
@@ -1031,7 +1029,7 @@ def _judged_state(frame: UnitFrame, nip: str, rows: tuple[DayEvent, ...], now: d
     plans = frame.day_plans[nip]
     memo = frame.memo.get((nip,))
     if memo is None or memo[0] != rows:
-        memo = (rows, assign_events(plans, to_events(rows, rules.tz, frame.cutover), rules))
+        memo = (rows, assign_events(plans, to_events(rows, frame.cutover), rules))
         frame.memo[(nip,)] = memo
     return str(monitor_state(_watched(live_inputs(plans, memo[1], now, rules), frame.past), now, rules))
 

@@ -348,6 +348,22 @@ def test_punches_end_a_night_shift_and_complete_an_app_check_in(api: Api, units:
     }
 
 
+def test_a_night_shift_ending_on_the_cut_over_date_keeps_its_machine_check_out(api: Api, units: None) -> None:
+    # GIVEN Asep rostered 21:00-07:00 on Monday night, and U1 switched to the app on Tuesday
+    admin = api.admin_token()
+    night = {"shifts": {MONDAY.isoformat(): {"start": "21:00", "end": "07:00"}}}
+    assert api.call("PUT", f"/v1/admin/employees/{A}/shifts", night, token=admin).status == 200
+    assert api.call("PUT", "/v1/admin/units/U1/cutover", {"date": TUESDAY.isoformat()}, token=admin).status == 200
+    # WHEN the machine's log holds Asep's 20:55 and 07:05 on Tuesday morning, and Budi's arrival at 07:20 on Tuesday
+    data = attlog(punch(A, MONDAY, "20:55:00"), punch(A, TUESDAY, "07:05:00"), punch(B, TUESDAY, "07:20:00"))
+    result = import_file(api, admin, data)
+    # THEN Asep's 07:05 ends Monday's night, a working day before the cut-over: imported, and his Monday is H (it
+    # was PSW4, 1.5 %); Budi's belongs to Tuesday: refused
+    assert (result["imported"], codes(result)) == (2, {3: "AFTER_CUTOVER"})
+    assert recap(api, admin, MONDAY)[A]["status"] == "H"
+    assert recap(api, admin, MONDAY)[A]["check_out"] == utc(datetime(2026, 11, 3, 7, 5))
+
+
 def handed_runs(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
     """Re-judge runs handed to the worker, kept as the events Lambda would receive (nothing runs yet)."""
     return handed_over(monkeypatch, "start_rejudge", runtime.rejudge_event)

@@ -331,6 +331,49 @@ def test_a_cut_over_changed_after_a_failed_re_run_judges_the_days_of_both_change
     assert [stored(A, MONDAY), stored(A, TUESDAY)] == [("H", 0), ("TK", None)]
 
 
+def test_a_night_shift_ending_on_the_cut_over_date_keeps_its_machine_check_out(unit: Repositories) -> None:
+    # GIVEN U1 switched to the app on Tuesday; Nina on Monday's 21:00-07:00 night (Tuesday: office hours), and
+    # Asep rostered on Tuesday 00:00-08:00 (a shift from midnight)
+    cut_over(TUESDAY)
+    unit.calendar.put_shifts(A, "U1", {TUESDAY: WorkHours(time(0, 0), time(8, 0))}, "admin")
+    # WHEN the machine's log is imported: Nina's 20:55, her 07:05 on the cut-over date and her 16:05 that day; and
+    # Asep's 23:50 on Monday, the arrival of his Tuesday shift
+    result = import_file(
+        attlog(
+            (N, "2026-11-02 20:55:00"),
+            (N, "2026-11-03 07:05:00"),
+            (N, "2026-11-03 16:05:00"),
+            (A, "2026-11-02 23:50:00"),
+        )
+    )
+    # THEN the 07:05 ends Monday's night, a working day before the cut-over: imported, and Monday is H (it was
+    # PSW4, 1.5 %); the punches of Tuesday's working day are refused, the one dated Monday too
+    assert (result.imported, {e.line: e.code for e in result.errors}) == (2, {3: "AFTER_CUTOVER", 4: "AFTER_CUTOVER"})
+    assert stored(N, MONDAY) == ("H", 0)
+    assert machine_punches(A) == []
+
+
+def test_a_cut_over_set_after_the_import_leaves_the_night_before_it_whole(unit: Repositories) -> None:
+    # GIVEN the machine's log of Nina's Monday night (20:55, 07:05 on Tuesday) and of Asep's Tuesday, imported
+    import_file(
+        attlog(
+            (N, "2026-11-02 20:55:00"),
+            (N, "2026-11-03 07:05:00"),
+            (A, "2026-11-03 07:20:00"),
+            (A, "2026-11-03 16:05:00"),
+        )
+    )
+    assert [stored(N, MONDAY), stored(A, TUESDAY)] == [("H", 0), ("H", 0)]
+    # WHEN U1 switches to the app on Tuesday
+    moved = cut_over(TUESDAY)
+    # THEN the days from Tuesday on are judged again (Monday's punches count as they did): Asep's Tuesday is TK
+    assert moved.recapped == [TUESDAY.isoformat()]
+    assert stored(A, TUESDAY) == ("TK", None)
+    # AND Monday judged again (a nightly run, a later import) stays H: the 07:05 of the cut-over date ends its night
+    recaps.run_daily_recap(MONDAY, SETTINGS, ["U1"])
+    assert stored(N, MONDAY) == ("H", 0)
+
+
 def test_an_unmatched_quote_in_a_pin_file_spoils_no_other_line(unit: Repositories) -> None:
     # GIVEN a PIN map whose second line opens a quote it never closes, and Nina's line after it
     pins = f'pin,nip\n7,"{A}\n8,{N}\n'.encode()

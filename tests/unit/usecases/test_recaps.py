@@ -4,20 +4,25 @@ to the statuses repository, a re-run writing only what changed, and the admin's 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from chalicelib import runtime
+from chalicelib.attendance.calendar import plan_day
+from chalicelib.attendance.classify import classify_period
 from chalicelib.attendance.punches import FINGERPRINT
 from chalicelib.domain.attendance import Event
+from chalicelib.domain.calendar import EmployeePlan, RegencyCalendar
 from chalicelib.domain.decisions import Decided
 from chalicelib.domain.people import Employee, Principal
+from chalicelib.domain.schedule import WorkHours
 from chalicelib.domain.zones import Assignment
 from chalicelib.errors import ForbiddenError, ValidationError
 from chalicelib.settings import build_settings
 from chalicelib.store.base import iso
-from chalicelib.store.events import CheckinWrite, StoredAnswer, new_event_id, punch_event_id
+from chalicelib.store.events import CheckinWrite, DayEvent, StoredAnswer, new_event_id, punch_event_id
 from chalicelib.store.repositories import Repositories
 from chalicelib.store.timeclock import CutoverChange
 from chalicelib.usecases import calendar, recaps, reports, reviews, zones
@@ -501,3 +506,37 @@ def test_after_midnight_a_night_shift_begun_with_a_machine_punch_is_still_the_wo
     two_am = local(20, 0) + timedelta(hours=6)
     judged = recaps.judged_so_far(cucu, [punch], two_am, SETTINGS)
     assert recaps.working_day(cucu, judged, two_am, SETTINGS).plan.day == MONDAY
+
+
+def judged_around(
+    day: date, roster: dict[date, WorkHours | None], punches: list[datetime], cutover: date | None
+) -> list[tuple[str, Decimal]]:
+    """`day`'s status and the next day's as a recap judges them from these machine punches (local times) of an
+    employee on this roster, in a unit that cut over to the app on `cutover`."""
+    plan = EmployeePlan(shifts=roster)
+    plans = [plan_day(day + timedelta(days=d), RegencyCalendar(), plan, RULES) for d in (-1, 0, 1, 2)]
+    rows = [DayEvent("N", None, "accepted", None, at.astimezone(UTC), FINGERPRINT) for at in punches]
+    statuses = classify_period(plans, recaps.to_events(rows, cutover), RULES)
+    return [(s.status, s.deduction_percent) for s in statuses[1:3]]
+
+
+def test_a_night_shift_ending_on_the_cut_over_date_keeps_its_machine_check_out() -> None:
+    # GIVEN a roster 21:00-07:00 on 30 November 2026 (1 December off), and the machine's 20:55 and, on
+    # 1 December, 07:05
+    night, cut = date(2026, 11, 30), date(2026, 12, 1)
+
+    def at(day: date, hour: int, minute: int) -> datetime:
+        return datetime.combine(day, time(hour, minute), tzinfo=RULES.tz)
+
+    roster: dict[date, WorkHours | None] = {night: WorkHours(time(21, 0), time(7, 0)), cut: None}
+    punches = [at(night, 20, 55), at(cut, 7, 5)]
+    # WHEN the unit cut over to the app on 1 December, THEN 30 November is whole, as without a cut-over: the 07:05
+    # belongs to the night begun before the cut-over (it was PSW4, 1.5 %)
+    assert judged_around(night, roster, punches, cut)[0] == judged_around(night, roster, punches, None)[0]
+    assert judged_around(night, roster, punches, cut)[0] == ("H", Decimal(0))
+    # AND a punch of the cut-over day's own shift does not count (1 December 08:00-16:00: its 16:05 departure)
+    day_shift: dict[date, WorkHours | None] = {**roster, cut: WorkHours(time(8, 0), time(16, 0))}
+    assert judged_around(night, day_shift, [*punches, at(cut, 16, 5)], cut) == [("H", Decimal(0)), ("TK", Decimal(5))]
+    # AND nor does an arrival before midnight for a shift from midnight on the cut-over date, though dated before it
+    midnight: dict[date, WorkHours | None] = {night: None, cut: WorkHours(time(0, 0), time(8, 0))}
+    assert judged_around(night, midnight, [at(night, 23, 50), at(cut, 8, 5)], cut)[1][0] == "TK"
