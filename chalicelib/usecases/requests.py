@@ -21,6 +21,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
 from chalicelib import runtime
+from chalicelib.attendance.calendar import DayPlan
 from chalicelib.attendance.classify import DayInputs, classify_day, excuse_of
 from chalicelib.attendance.export import day_label, month_label
 from chalicelib.domain.attendance import REVOKE, Event
@@ -94,7 +95,8 @@ def _caller(principal: Principal) -> Employee:
 
 def submit(principal: Principal, body: NewRequest, settings: Settings, now: datetime) -> RequestCreated:
     """File a request; 400 for bad dates or a KOREKSI without `time` or at a time still to come, 413 for an
-    attachment over 2 MB.
+    attachment over 2 MB. A correction of today's arrival is filed at once (the employee tells it while it is
+    fresh), but approved only once the day's attendance window has closed (`_arrival_open`).
 
     The same request sent again while the first is pending (a double tap, a retry after a lost answer, also
     in parallel) answers the first one's id and records nothing new: its id is derived from its content (and,
@@ -287,8 +289,23 @@ def my_requests(principal: Principal, query: MyRequestsQuery, settings: Settings
     return RequestPage(items=[_as_employee_sees(request_item(r)) for r in rows], next=encode_cursor(last))
 
 
+# Who decided, as the employee reads it: an admin's username is half of their login, and five wrong passwords in
+# 15 minutes lock that account (API.md), so a rejected employee could keep the admin who rejected them locked out.
+# Not a valid username (`admin_users.USERNAME_PATTERN`: lower case), so it names no account either.
+DECIDED_BY_ADMIN = "ADMIN"
+
+
 def _as_employee_sees(item: RequestItem) -> RequestItem:
-    return item.model_copy(update={"status": _employee_status(item.status)})
+    """`item` as its employee reads it: in API.md's statuses (`_employee_status`), and naming no admin: who decided
+    or had approved is `DECIDED_BY_ADMIN`, or the employee's own NIP for their withdrawal (the app tells by it that
+    a cancelled request was withdrawn by them, not taken back by an admin)."""
+    unnamed = {key: _unnamed(getattr(item, key), item.nip) for key in ("decided_by", "approved_by")}
+    return item.model_copy(update={"status": _employee_status(item.status), **unnamed})
+
+
+def _unnamed(actor: str | None, nip: str) -> str | None:
+    """An actor as the employee `nip` reads it: nobody, themselves, or an admin not named."""
+    return actor if actor is None or actor == nip else DECIDED_BY_ADMIN
 
 
 def _employee_status(status: str) -> str:
@@ -319,7 +336,7 @@ def cancel_mine(principal: Principal, request_id: str, settings: Settings, now: 
             _withdraw_leftover(current, settings, now)
         raise _not_pending(found, to_employee=True) from exc
     _withdraw_leftover(cancelled, settings, now)
-    return request_item(cancelled)
+    return _as_employee_sees(request_item(cancelled))
 
 
 WITHDRAWN = "pengajuan dibatalkan pegawai"
@@ -563,6 +580,7 @@ def decide(
     if status == APPROVED:
         _require_judged(found, settings)
         if not finishing:
+            _require_approvable(found, settings, now)
             _settle(found, status, by, quota=quota)
         result_id, recapped = _approve(principal, found, body, settings, now, quota=quota, named=entry)
     else:
@@ -587,6 +605,16 @@ def _require_judged(r: EmployeeRequest, settings: Settings) -> None:
     employee = runtime.people().get_employee(r.nip)
     if employee is not None:
         directory.require_judged(employee, date.fromisoformat(r.end_date), settings.tz, LEFT)
+
+
+def _require_approvable(r: EmployeeRequest, settings: Settings, now: datetime) -> None:
+    """A correction's checks of its approval (`_approvable_correction`), before the request leaves pending: a
+    correction of today's arrival waits for the day's close many times a day, and is answered without two writes.
+    `_correction` checks again (a finished approval's retry, or the day changed in between); an employee removed
+    altogether is `_effect`'s 409."""
+    employee = runtime.people().get_employee(r.nip) if r.type == "KOREKSI" and r.status == PENDING else None
+    if employee is not None:
+        _approvable_correction(r, employee, settings, now)
 
 
 def _day_status(r: EmployeeRequest) -> str | None:
@@ -938,16 +966,10 @@ def _correction(principal: Principal, r: EmployeeRequest, employee: Employee, se
     """The corrected event: accepted, at the asked local time of the day (of the next morning for a night
     shift's check-out: `DayPlan.at_clock`), flagged CORRECTION, the request named in its answer; written like a
     check-in (one transaction, idempotent per request), under the unit whose day it corrects (`recaps.unit_on`:
-    a day before the employee's move stays the old unit's)."""
-    employee, at, window = _correction_at(employee, date.fromisoformat(r.start_date), str(r.time), settings)
-    if at > now:  # filed before its time could be checked, or the day's schedule changed since
-        raise ConflictError("Jam koreksi belum lewat; putuskan setelah jam itu.", {"time": r.time, "at": iso(at)})
-    if not window[0] <= at < window[1]:  # the day's schedule changed since it was filed
-        raise ConflictError(*_outside_window(window, settings))
-    kind = r.event_type or "in"
-    excused = _excused_day(employee, date.fromisoformat(r.start_date), kind, at, settings)
-    if excused is not None:  # a holiday, leave or field duty recorded since it was filed
-        raise ConflictError(*excused)
+    a day before the employee's move stays the old unit's).
+
+    The request is checked again first (`_approvable_correction`): its day may have changed since it was filed."""
+    employee, at, kind = _approvable_correction(r, employee, settings, now)
     counted = recaps.counted_answer(employee, kind, at, settings)
     judged = counted.judgement
     event_id = derived_event_id(r.nip, at, _source(r))
@@ -971,6 +993,32 @@ def _correction(principal: Principal, r: EmployeeRequest, employee: Employee, se
     return event_id
 
 
+def _approvable_correction(
+    r: EmployeeRequest, employee: Employee, settings: Settings, now: datetime
+) -> tuple[Employee, datetime, str]:
+    """The employee under the unit of the correction's day, the instant it names and its kind (`in`/`out`), when
+    `r` may be approved at `now`; 409 CONFLICT (it stays pending) while its time is still to come, when the day's
+    schedule no longer holds it, when the day it counts for became excused (a holiday, leave or field duty
+    recorded since), and for an arrival while that day's attendance window is open (`_arrival_open`: the day's
+    earliest arrival counts, so one approved then would stand before the employee's real, late arrival made
+    after the approval, which the deciding admin never saw)."""
+    day = date.fromisoformat(r.start_date)
+    employee, at, window = _correction_at(employee, day, str(r.time), settings)
+    if at > now:  # filed before its time could be checked, or the day's schedule changed since
+        raise ConflictError("Jam koreksi belum lewat; putuskan setelah jam itu.", {"time": r.time, "at": iso(at)})
+    if not window[0] <= at < window[1]:  # the day's schedule changed since it was filed
+        raise ConflictError(*_outside_window(window, settings))
+    kind = r.event_type or "in"
+    plan = recaps.counted_on(employee, day, kind, at, settings)
+    excused = _excuse_refusal(plan)
+    if excused is not None:  # a holiday, leave or field duty recorded since it was filed
+        raise ConflictError(*excused)
+    still_open = _arrival_open(plan.window(runtime.rule_table(settings)) if plan else window, kind, now, settings)
+    if still_open is not None:  # an arrival of a day not over: the real one may still come
+        raise ConflictError(*still_open)
+    return employee, at, kind
+
+
 def _correction_at(
     employee: Employee, day: date, clock: str, settings: Settings
 ) -> tuple[Employee, datetime, tuple[datetime, datetime]]:
@@ -992,13 +1040,42 @@ def _excused_day(
     day off or holiday, a leave, field duty: `excuse_of`): approved, it would change nothing and use up a place
     of the month's quota. None when the time counts for a working day (a day off's early check-out may count
     for the night shift begun the day before: `recaps.counted_on`)."""
-    plan = recaps.counted_on(employee, day, kind, at, settings)
+    return _excuse_refusal(recaps.counted_on(employee, day, kind, at, settings))
+
+
+def _excuse_refusal(plan: DayPlan | None) -> tuple[str, dict[str, str]] | None:
+    """`_excused_day` of the plan a correction's time counts for (None: none holds it)."""
     excuse = excuse_of(plan) if plan is not None else None
     if plan is None or excuse is None:
         return None
     label = EXCUSED_DAYS.get(excuse, excuse)
     details = {"start_date": "a working day (not a day off, holiday, leave or field duty)", "status": excuse}
     return f"{day_label(plan.day)} tercatat {label}: koreksi absen tidak diperlukan dan tidak akan dihitung.", details
+
+
+def _arrival_open(
+    window: tuple[datetime, datetime], kind: str, now: datetime, settings: Settings
+) -> tuple[str, dict[str, str]] | None:
+    """The refusal of approving, at `now`, a corrected arrival (`kind` "in") of a day whose attendance `window`
+    has not closed yet; None for a departure, or once it has closed.
+
+    The recap counts a day's earliest arrival: a correction "masuk 07.25" filed at 07.40, before arriving, and
+    approved at 07.45 with nothing recorded beside it would stand before the real arrival at 10.30 (TL4 became H),
+    which the admin never saw (decision 286 shows it only once it is recorded). After the window's close no app
+    check-in can join the day, so the admin's list shows them beside the correction (an offline capture sent
+    later, or a machine's punches imported later, still may, as for any past day's correction). A departure needs no
+    wait: its time has passed when it is approved (`_correction`), so a real check-out made afterwards is later,
+    and the day's latest one counts. Rejecting is never held back (the admin clears the queue)."""
+    closes = window[1]
+    if kind != "in" or now >= closes:
+        return None
+    local = closes.astimezone(settings.tz)
+    on = f" ({day_label(local.date())})" if local.date() != now.astimezone(settings.tz).date() else ""
+    message = (
+        f"Koreksi absen masuk ini baru dapat disetujui setelah jam absen hari itu ditutup, pukul {local:%H.%M}{on}: "
+        "absen masuk yang tercatat sampai saat itu akan tampil di sampingnya. Menolak dapat dilakukan sekarang."
+    )
+    return message, {"event_type": "in", "decidable_from": iso(closes)}
 
 
 def _outside_window(window: tuple[datetime, datetime], settings: Settings) -> tuple[str, dict[str, str]]:

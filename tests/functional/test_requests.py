@@ -328,12 +328,21 @@ def test_approved_requests_are_taken_back_over_http(office: Office) -> None:
     # GIVEN today a working day for Asep, whatever day the test runs (a correction of a day off is refused)
     hours = {"shifts": {today: {"start": "07:00", "end": "16:00"}}}
     assert api.call("PUT", f"/v1/admin/employees/{A}/shifts", hours, token=office.admin).status == 200
-    # AND Asep's arrival of today corrected and approved by his unit's admin: the app shows it as today's
-    filed = office.file(A, {"type": "KOREKSI", "start_date": today, "end_date": today, "time": clock})
+    # AND Asep's arrival of today corrected: its approval waits (409) while today's attendance window is open (the
+    # admin is to see beside it any arrival he makes later that day); rejecting it needs no wait
+    fix = {"type": "KOREKSI", "start_date": today, "end_date": today, "time": clock}
+    arrival = office.file(A, fix).body["request_id"]
+    if now.strftime("%H:%M") < "23:59":  # the round-the-clock rules close the window at 23:59
+        early = office.decide(office.u1, arrival, {"decision": "approve"})
+        assert (early.status, early.body["error"]["code"]) == (409, "CONFLICT"), early.body
+        assert early.body["error"]["details"]["event_type"] == "in"
+    assert office.decide(office.u1, arrival, {"decision": "reject", "note": "Tunggu sore"}).status == 200
+    # AND his departure of today corrected and approved by his unit's admin: the app shows it as today's
+    filed = office.file(A, {**fix, "event_type": "out"})
     request_id = filed.body["request_id"]
     event_id = office.decide(office.u1, request_id, {"decision": "approve"}).body["result_id"]
     me = api.call("GET", "/v1/me", token=office.employees[A]).body
-    assert me["today"]["check_in"]["event_id"] == event_id
+    assert me["today"]["check_out"]["event_id"] == event_id
     # WHEN it is taken back without a reason, by Asep himself, or by another unit's admin, THEN nothing changes
     path = f"/v1/admin/requests/{request_id}/revoke"
     for body, token, status, code in (
@@ -347,16 +356,16 @@ def test_approved_requests_are_taken_back_over_http(office: Office) -> None:
     assert api.call("POST", "/v1/admin/requests/r-000000000000/revoke", {"note": "x"}, token=office.admin).status == 404
     # WHEN the BKPSDM officer takes it back with a reason
     taken = api.call("POST", path, {"note": "Tidak ada bukti kehadiran"}, token=office.admin)
-    # THEN it is revoked, today has no arrival, the list and the audit say so, and again is a conflict
+    # THEN it is revoked, today has no departure, the list and the audit say so, and again is a conflict
     assert taken.status == 200, taken.body
     assert (taken.body["status"], taken.body["result_id"]) == ("revoked", event_id)
-    assert api.call("GET", "/v1/me", token=office.employees[A]).body["today"]["check_in"] is None
+    assert api.call("GET", "/v1/me", token=office.employees[A]).body["today"]["check_out"] is None
     listed = api.call("GET", "/v1/admin/requests?status=revoked", token=office.u1).body["items"]
     assert [(i["request_id"], i["note"]) for i in listed] == [(request_id, "Tidak ada bukti kehadiran")]
     # AND the employee's own list shows it in API.md's statuses: cancelled, by the admin, with why
     mine = api.call("GET", "/v1/me/requests", token=office.employees[A]).body["items"]
     assert [(i["status"], i["decided_by"], i["note"]) for i in mine if i["request_id"] == request_id] == [
-        ("cancelled", "admin", "Tidak ada bukti kehadiran")
+        ("cancelled", "ADMIN", "Tidak ada bukti kehadiran")
     ]
     audit = api.call("GET", "/v1/admin/audit?action=request.revoke", token=office.admin).body["items"]
     assert [(i["actor"], i["target"]) for i in audit] == [("admin", request_id)]

@@ -130,12 +130,17 @@ class RequestItem(NamedItem):
         "approval an admin took back as `cancelled`, decided by that admin."
     )
     created_at: InstantText
-    decided_by: str | None
+    decided_by: str | None = Field(
+        description="Who decided: the admin's username in admin lists. The employee's own list and withdrawal "
+        "(`/v1/me/requests`) name no admin: `ADMIN` for an admin's decision, the employee's NIP for their own "
+        "withdrawal; null while pending."
+    )
     decided_at: InstantText | None
     note: str | None = Field(description="The deciding admin's note.")
     result_id: str | None = Field(description="The leave, assignment or event an approval created.")
     approved_by: str | None = absent_when_none(
-        "A revoked request: the admin who had approved it (`decided_by` is then the one who took it back)."
+        "A revoked request: the admin who had approved it (`decided_by` is then the one who took it back); "
+        "`ADMIN` in the employee's own list."
     )
     approved_at: InstantText | None = absent_when_none("A revoked request: when it had been approved.")
     month_corrections: MonthCorrections | None = absent_when_none(

@@ -259,8 +259,9 @@ def test_an_approved_leave_request_records_the_leave(settings: Settings, audited
         (decision.result_id, NIP, "Asep", "SAKIT", "2026-03-16", "2026-03-17")
     ]
     mine = requests.my_requests(ME, MyRequestsQuery(), settings).items[0]
+    # the employee's own list says an admin decided, not which one (their username is half of their login)
     assert (mine.status, mine.note, mine.decided_by, mine.result_id) == (
-        "approved", "Semoga lekas sembuh", "budi", decision.result_id
+        "approved", "Semoga lekas sembuh", "ADMIN", decision.result_id
     )  # fmt: skip
     assert ("budi", "request.approve", request_id) in audited()
     assert ("budi", "leave.add", NIP) in audited()
@@ -638,9 +639,9 @@ def test_an_approved_correction_is_taken_back_once_and_no_longer_counts(
     # AND Asep sees it cancelled by the admin (API.md's statuses), and March has a place again
     mine = {i.request_id: i for i in requests.my_requests(ME, MyRequestsQuery(), settings).items}
     assert (mine[departure].status, mine[departure].note, mine[departure].decided_by) == (
-        "cancelled", "Tidak ada bukti", "admin"
+        "cancelled", "Tidak ada bukti", "ADMIN"
     )  # fmt: skip
-    assert (mine[departure].approved_by, mine[departure].approved_at) == ("budi", NOW.isoformat())
+    assert (mine[departure].approved_by, mine[departure].approved_at) == ("ADMIN", NOW.isoformat())
     # AND withdrawing it is refused in the same words: it is no longer pending, it is cancelled
     with pytest.raises(ConflictError) as withdrawn:
         requests.cancel_mine(ME, departure, settings, NOW)
@@ -706,14 +707,14 @@ def test_a_leave_or_letter_cancelled_from_its_own_list_takes_its_request_back(
     # WHEN the unit's admin cancels the permit's leave in "Cuti & Izin"
     assert requests.cancel_leave(U1_ADMIN, str(leave_id), settings, NOW).cancelled is True
     # THEN its request is taken back with a note Asep reads; his other leave's request stays approved
-    assert mine()[permit] == ("cancelled", requests.LEAVE_CANCELLED, "budi")
+    assert mine()[permit] == ("cancelled", requests.LEAVE_CANCELLED, "ADMIN")
     assert mine()[kept][0] == "approved"
     assert [(a, t) for _, a, t in audited()][-2:] == [("leave.cancel", NIP), ("request.revoke", permit)]
     # WHEN the letter was cancelled but its request not (a failure in between), THEN cancelling again mends it
     zones.cancel_assignment(U1_ADMIN, str(letter_id), settings, NOW)
     assert mine()[duty][0] == "approved"
     assert requests.cancel_letter(U1_ADMIN, str(letter_id), settings, NOW).cancelled is True  # their own: answered
-    assert mine()[duty] == ("cancelled", requests.LETTER_CANCELLED, "budi")
+    assert mine()[duty] == ("cancelled", requests.LETTER_CANCELLED, "ADMIN")
     # AND a leave no request created is cancelled as before, taking nothing else back
     trail = len(audited())
     assert requests.cancel_leave(U1_ADMIN, plain, settings, NOW).cancelled is True

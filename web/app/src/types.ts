@@ -147,6 +147,8 @@ export interface SelfRequest {
   reason: string;
   status: "pending" | "approved" | "rejected" | "cancelled" | string;
   nip?: string;
+  /** The employee's own NIP when they withdrew it, "ADMIN" when an admin decided (no admin is named to the
+   * employee), null while pending. */
   decided_by?: string | null;
   note?: string | null;
   decision_note?: string | null;
