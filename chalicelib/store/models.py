@@ -547,7 +547,8 @@ class RequestQuotaModel(_Base):
 
 
 class SyncRunModel(_Base):
-    """SIMPEG sync and import runs, with their counts and row errors."""
+    """SIMPEG sync and import runs, with their counts and row errors (which name NIPs). Expire as the job runs
+    do (`expires`, store.simpeg_repo SYNC_RUN_TTL); items written before the TTL carry none and stay."""
 
     base_name = "sync_runs"
     run_id = UnicodeAttribute(hash_key=True)
@@ -555,6 +556,7 @@ class SyncRunModel(_Base):
     sort_key = UnicodeAttribute()  # started_at#run_id
     status = UnicodeAttribute()
     data = JSONAttribute()
+    expires = TTLAttribute(null=True)
     # Runs newest first: one small partition (a run a night) sorted by start time.
     by_kind = _index("by_kind", "kind", "sort_key")
 

@@ -1,7 +1,9 @@
 """Selfies and enrolment photos in a private S3 bucket, always with server-side encryption.
 
 Keys: ``photos/<kind>/<YYYY-MM-DD>/<nip>/<ref>.jpg`` so that retention rules (lifecycle by prefix) and
-per-day audits are simple. Admins see photos only through short presigned links.
+per-day audits are simple. Admins see photos only through short presigned links, whose answers say
+`Cache-Control: no-store, private` (NO_STORE): a selfie, a letter or an activation sheet must not outlive its
+link in the disk cache of a shared office PC (as the API's answers, decision 379).
 
 `PhotoStore` is what the use cases may ask (through `runtime.photos(settings)`); `S3PhotoStore` answers it
 from the deployment's bucket and `chalicelib.store.memory.photos.InMemoryPhotoStore` from a dict, and
@@ -22,6 +24,9 @@ from chalicelib.store.aws import s3_client
 
 EXPORT_PREFIX = "exports/"
 REQUEST_PREFIX = "requests/"  # employees' request attachments: requests/<nip>/<request id>.<pdf|jpg>
+# What S3 answers a presigned link with, whatever the object was stored with (objects stored before it carry
+# no Cache-Control, and a browser then caches them by heuristics), and what new objects are stored with.
+NO_STORE = "no-store, private"
 
 
 def photo_key(kind: str, local_date: str, nip: str, ref: str) -> str:
@@ -47,7 +52,7 @@ class PhotoStore(Protocol):
 
     def presign(self, key: str, ttl_s: int, filename: str | None = None) -> str:
         """A link that opens the object for `ttl_s` seconds, as a download named `filename` when given (the
-        object need not exist yet)."""
+        object need not exist yet); its answer tells the browser not to keep it (`NO_STORE`)."""
         ...
 
 
@@ -65,6 +70,7 @@ class S3PhotoStore:
                 Key=key,
                 Body=data,
                 ContentType=content_type,
+                CacheControl=NO_STORE,
                 ServerSideEncryption="AES256",
             )
         except (BotoCoreError, ClientError) as exc:
@@ -82,7 +88,8 @@ class S3PhotoStore:
             raise UnavailableError(details={"dependency": "s3"}) from exc
 
     def presign(self, key: str, ttl_s: int, filename: str | None = None) -> str:
-        params: dict[str, str] = {"Bucket": self._bucket, "Key": key}
+        # `response-cache-control` is part of the signed query: the link's answer is never kept by a browser.
+        params: dict[str, str] = {"Bucket": self._bucket, "Key": key, "ResponseCacheControl": NO_STORE}
         if filename:
             params["ResponseContentDisposition"] = f'attachment; filename="{filename}"'
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from pynamodb.expressions.update import Action
 
@@ -31,10 +32,14 @@ from chalicelib.store.base import (
     transaction,
     utc_now,
 )
+from chalicelib.store.job_runs import RUN_TTL
 from chalicelib.store.models import NO_FIELD_DUTY, NO_OWN_PLAN, EmployeeModel, SyncRunModel, UnitModel
 from chalicelib.store.people import DynamoPeopleRepository, get_model, hr_actions
 
 _WRITERS = 8  # parallel UpdateItem calls: a 7,000-person first sync stays well under a minute
+# A run's record (its row errors name NIPs) is kept as long as a job run (90 days from its start): a nightly
+# sync's record and its line in job_runs go together.
+SYNC_RUN_TTL = RUN_TTL
 
 
 def _stored(m: EmployeeModel, unit_names: dict[str, str]) -> StoredEmployee:
@@ -162,6 +167,12 @@ class DynamoEmployeeRepository:
             EmployeeModel(change.after.nip).update(actions=_change_actions(change))
 
 
+def _started(run: SyncRun) -> datetime:
+    """When the run started (`started_at` is ISO 8601, UTC; one without a zone is read as UTC)."""
+    started = datetime.fromisoformat(run.started_at)
+    return started if started.tzinfo is not None else started.replace(tzinfo=UTC)
+
+
 class DynamoRunLog:
     """Sync and import runs in DynamoDB, listed newest first through the `by_kind` index."""
 
@@ -171,6 +182,7 @@ class DynamoRunLog:
             sort_key=f"{run.started_at}#{run.run_id}",
             status=run.status,
             data=run.to_dict(),
+            expires=_started(run) + SYNC_RUN_TTL,
         )
         condition = None if expected_status is None else SyncRunModel.status == expected_status
         try:

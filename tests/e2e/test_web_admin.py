@@ -5,7 +5,9 @@ console shows: a fresh check-in on "Pemantauan" within one refresh, a review ite
 (approving it changes the API's state), a refused attempt with its photo, a zone drawn on the map that becomes a
 zone of the API, two-factor login, a unit admin kept out of another unit's pages, the activation sheet, no page
 errors, and no serious or critical axe-core finding. The base map's tiles never load here (no internet; the
-tests also block them): units and zones must still show as vector layers.
+tests also block them): units and zones must still show as vector layers. A map of a person's position asks no
+tile server at all (a third party's would learn where the employee was): no request of the evidence map leaves
+the machine.
 
 The world and the admins' tabs are web_console.py's (the fixtures `world` and `desk` of conftest.py). Skipped,
 with the reason, when chromium, the built console (`make web`) or the face photos are missing. Screenshots go to
@@ -665,6 +667,7 @@ def test_a_refused_attempt_is_shown_with_its_photo_and_code(world: World, desk: 
 
     d, rows = _evidence_rows(world, desk, "Percobaan Ditolak")
     page = d.page
+    sent = d.requests_to("")  # every request from now on: the evidence and its map
     row = rows.filter(has_text="OUTSIDE_ZONE")
     expect(row).to_contain_text("Di luar zona kerja (OUTSIDE_ZONE)")
     row.first.get_by_role("button", name="Lihat").click()
@@ -681,6 +684,11 @@ def test_a_refused_attempt_is_shown_with_its_photo_and_code(world: World, desk: 
         evidence.get_by_role("region", name="Peta posisi absen").locator("path.leaflet-interactive")
     ).not_to_have_count(0)
     expect(evidence).to_contain_text("ZonaDi luar zona")
+    # ... and the position (600 m from the school: perhaps the employee's home) reached no tile server: no request
+    # of the map left this machine (the stack's API, photos and console are all on 127.0.0.1)
+    left = [u for u in sent if urlparse(u).scheme in ("http", "https") and urlparse(u).hostname != "127.0.0.1"]
+    assert sent and left == [], left[:3]
+    expect(evidence.get_by_text("Tanpa peta dasar")).to_be_visible()
     d.shot("percobaan-ditolak")
     d.axe("percobaan ditolak")
     # The vague fix's evidence says how vague it was, against the stage's limit, and that its zone was not judged

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
+import boto3
 import pytest
 
 from chalicelib.domain.people import Employee, PhoneBinding
+from chalicelib.settings import load_settings
 from chalicelib.simpeg.models import Change
-from chalicelib.store.models import NO_FIELD_DUTY, NO_OWN_PLAN, EmployeeModel
+from chalicelib.store.job_runs import RUN_TTL
+from chalicelib.store.models import NO_FIELD_DUTY, NO_OWN_PLAN, EmployeeModel, SyncRunModel
 from chalicelib.store.people import DynamoPeopleRepository
 from chalicelib.store.simpeg_repo import DynamoEmployeeRepository, DynamoRunLog
-from tests.unit.simpeg.contract import EmployeeRepositoryContract, RunLogContract, stored
+from tests.unit.simpeg.contract import T0, EmployeeRepositoryContract, RunLogContract, run, stored
 
 PEOPLE = DynamoPeopleRepository()
 NIP = "198501012010011001"
@@ -25,6 +30,21 @@ class TestDynamoRunLog(RunLogContract):
     @pytest.fixture()
     def runs(self, aws: None) -> DynamoRunLog:
         return DynamoRunLog()
+
+
+def test_a_sync_run_expires_as_the_job_runs_do(aws: None) -> None:
+    # GIVEN the sync runs' table as the schema creates it (CloudFormation's follows the same model)
+    settings = load_settings()
+    client = boto3.client("dynamodb", region_name=settings.region)
+    ttl = client.describe_time_to_live(TableName=f"{settings.table_prefix}sync_runs")["TimeToLiveDescription"]
+    assert (ttl["TimeToLiveStatus"], ttl["AttributeName"]) == ("ENABLED", "expires")
+    # WHEN a run with row errors naming NIPs is saved, then saved again when it ends
+    log = DynamoRunLog()
+    log.save_run(run("r1", T0, "running"))
+    log.save_run(run("r1", T0, "succeeded"))
+    # THEN its record goes as a job run's, counted from its start (90 days), not kept for good
+    started = datetime(2026, 1, 5, 1, tzinfo=UTC)
+    assert SyncRunModel.get("r1").expires == started + timedelta(days=90) == started + RUN_TTL
 
 
 def test_employees_created_from_simpeg_are_marked_as_never_on_field_duty_nor_with_an_own_plan(aws: None) -> None:

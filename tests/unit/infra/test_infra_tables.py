@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.store.models import ALL_MODELS, AuditModel, ChallengeModel, EmployeeModel, UnitModel
+from chalicelib.store.models import ALL_MODELS, AuditModel, ChallengeModel, EmployeeModel, SyncRunModel, UnitModel
 from infra.tables import table_logical_id, table_resource, ttl_attribute
 
 from .conftest import of_type
@@ -64,3 +64,14 @@ def test_known_layout_details() -> None:
     units = table_resource(UnitModel, PREFIX)["Properties"]
     assert units["GlobalSecondaryIndexes"][0]["Projection"] == {"ProjectionType": "KEYS_ONLY"}
     assert table_logical_id(EmployeeModel) == "EmployeesTable"
+
+
+TABLE = "AWS::DynamoDB::Table"
+
+
+def test_sync_runs_expire_in_the_template(resources: dict[str, Any]) -> None:
+    # SIMPEG runs' row errors name NIPs: in the deployed template their table expires items, as job_runs does
+    tables = {t["Properties"]["TableName"]: t["Properties"] for t in of_type(resources, TABLE).values()}
+    for name in ("sync_runs", "job_runs"):
+        assert tables[PREFIX + name]["TimeToLiveSpecification"] == {"AttributeName": "expires", "Enabled": True}
+    assert ttl_attribute(SyncRunModel) == "expires"

@@ -1,21 +1,32 @@
 // Leaflet maps of the console. Units and zones are vector layers drawn from the API's geometry, so a map is
 // useful with no base map at all (this regency's offices often have no internet beyond SMART itself): tiles
-// come from a configurable URL (`VITE_SMART_TILE_URL` at build time; OpenStreetMap's by default) and a tile
-// that cannot load only shows a notice.
+// come from a configurable URL (`VITE_SMART_TILE_URL` at build time; OpenStreetMap's by default for maps of public
+// places, none for a map of a person's position, since a tile request tells its server where the map looks:
+// tiles.ts) and a tile that cannot load only shows a notice.
 import L from "leaflet";
 import "leaflet/dist/leaflet.css";
 import { useEffect, useRef, useState } from "preact/hooks";
+import { baseMapNote, tileUrl } from "./tiles";
 import type { Geometry } from "./types";
 
-const TILE_URL: string =
-  (import.meta.env["VITE_SMART_TILE_URL"] as string | undefined) ?? "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+const CONFIGURED_TILES = import.meta.env["VITE_SMART_TILE_URL"] as string | undefined;
 const ATTRIBUTION = "&copy; kontributor OpenStreetMap";
 const INDONESIA: L.LatLngExpression = [-2.5, 118];
 
 export type Draw = (map: L.Map, layer: L.FeatureGroup) => void;
 
 /** A map whose vector content is `draw`n again whenever `drawKey` changes; fitted to it when `fit`. */
-export function MapView(p: { label: string; draw: Draw; drawKey: string; fit?: boolean; class?: string; onMap?: (m: L.Map) => void }) {
+/** `personal`: the map shows where a person was (no third party's tiles, tiles.ts). */
+export function MapView(p: {
+  label: string;
+  draw: Draw;
+  drawKey: string;
+  fit?: boolean;
+  class?: string;
+  personal?: boolean;
+  onMap?: (m: L.Map) => void;
+}) {
+  const tileTemplate = tileUrl(CONFIGURED_TILES, p.personal === true);
   const box = useRef<HTMLDivElement>(null);
   const map = useRef<L.Map | null>(null);
   const layer = useRef<L.FeatureGroup | null>(null);
@@ -26,9 +37,11 @@ export function MapView(p: { label: string; draw: Draw; drawKey: string; fit?: b
   useEffect(() => {
     if (!box.current) return;
     const m = L.map(box.current, { center: INDONESIA, zoom: 5, preferCanvas: false });
-    const tiles = L.tileLayer(TILE_URL, { maxZoom: 19, attribution: ATTRIBUTION });
-    tiles.on("tileerror", () => setTilesFailed(true));
-    tiles.addTo(m);
+    if (tileTemplate !== null) {
+      const tiles = L.tileLayer(tileTemplate, { maxZoom: 19, attribution: ATTRIBUTION });
+      tiles.on("tileerror", () => setTilesFailed(true));
+      tiles.addTo(m);
+    }
     layer.current = L.featureGroup().addTo(m);
     map.current = m;
     onMap.current?.(m);
@@ -50,12 +63,11 @@ export function MapView(p: { label: string; draw: Draw; drawKey: string; fit?: b
     }
   }, [p.drawKey]);
 
+  const note = baseMapNote(tileTemplate, tilesFailed);
   return (
     <figure class={`map ${p.class ?? ""}`}>
       <div ref={box} class="map-box" role="region" aria-label={p.label} />
-      {tilesFailed ? (
-        <figcaption class="hint">Peta dasar tidak dapat dimuat (tidak ada internet); unit dan zona tetap ditampilkan.</figcaption>
-      ) : null}
+      {note ? <figcaption class="hint">{note}</figcaption> : null}
     </figure>
   );
 }

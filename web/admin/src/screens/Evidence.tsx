@@ -45,6 +45,7 @@ function EvidenceMap({ item }: { item: Evidence }) {
     <MapView
       label="Peta posisi absen"
       class="small"
+      personal
       drawKey={`${item.event_id}:${String(zones.length)}`}
       draw={(_m, g) => {
         for (const z of zones) {
