@@ -86,8 +86,9 @@ def decide_request(call: Call, request_id: str, body: schema.RequestDecisionRequ
     admins approving at the same moment; the request stays pending), and when its time is no longer in the day's
     window or the day has since become a day off, holiday, leave or field duty (`details.status`; the request stays
     pending, to be rejected), and for an arrival (`in`) while the attendance window of the day it counts for is still
-    open (`details.decidable_from`; rejecting is allowed). A leave type overlapping a leave of the employee not cancelled, or approved at the
-    same moment, → 409 `CONFLICT` naming it (`details.leave_id`; the request stays pending). Approving a request
+    open (`details.decidable_from`; rejecting is allowed). A leave type overlapping a leave of the employee not
+    cancelled, or approved at the same moment, → 409 `CONFLICT` naming it (`details.leave_id`; the request stays
+    pending). Approving a request
     with a day on or after the employee's SIMPEG deactivation → 403 `ACCOUNT_INACTIVE` (`details.deactivated_on`;
     the request stays pending, to be rejected); a leaver's days before it are approved as anyone's. Past days
     already recapped are re-run (`recapped`). Audited.
