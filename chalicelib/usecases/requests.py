@@ -654,7 +654,7 @@ def _follow_up(principal: Principal, r: EmployeeRequest, settings: Settings, now
     taken back, a revocation's effect found undone and its days re-run; the recapped days re-run. Nothing for
     an approval still running (nothing named yet)."""
     if r.result_id is not None and r.status == REVOKED:
-        return _undo(principal, r, r.result_id, settings, now, note=r.note or "")
+        return _undo(principal, r, r.result_id, settings, now, note=r.note or "", named=True)
     if r.result_id is not None and r.status == APPROVED:
         return _rerun_days_of(r, settings, now)
     if r.status == "rejected":
@@ -779,7 +779,8 @@ def revoke(
         raise _not_approved(found)  # not approved, or its approval still running
     before = _day_status(found)
     result_id = found.result_id or _effect_id(found, settings)  # an unfinished approval: what it may have made
-    recapped = _undo(principal, found, result_id, settings, now, note=body.note) if result_id else []
+    named = found.result_id is not None
+    recapped = _undo(principal, found, result_id, settings, now, note=body.note, named=named) if result_id else []
     quota_key = _correction_quota_key(found.nip, found.start_date) if found.type == "KOREKSI" else None
     detail = _audited(found, found.result_id, body.note, before)
     entry = runtime.audit().stamped(principal.subject, "request.revoke", {request_id: detail})
@@ -816,12 +817,24 @@ def _cancelled(
 
 
 def _undo(
-    principal: Principal, r: EmployeeRequest, result_id: str, settings: Settings, now: datetime, *, note: str
+    principal: Principal,
+    r: EmployeeRequest,
+    result_id: str,
+    settings: Settings,
+    now: datetime,
+    *,
+    note: str,
+    named: bool = False,
 ) -> list[str]:
     """Undo what approving `r` created (`result_id`) unless that is undone already, or was never stored; the
-    recapped days re-run. A leave or letter is cancelled through its own use case (which audits and re-runs it)."""
+    recapped days re-run. A leave or letter is cancelled through its own use case (which audits and re-runs it).
+    `named`: the request names `result_id` (its approval finished), so it was stored: a leave not found then is
+    one the leaves' id index does not show yet (DynamoDB fills it a moment after the write), answered 503 to be
+    sent again, not taken for one never stored (the request would be revoked with its leave still counting)."""
     if r.type in LEAVE_TYPES:
         leave = runtime.calendar().get_leave(result_id)
+        if leave is None and named:
+            raise UnavailableError(details={"dependency": "dynamodb"})
         cancel = functools.partial(cal.cancel_leave, principal, result_id, settings, now)
         return _cancelled(r, leave.cancelled_at if leave else _NEVER_STORED, cancel, settings, now)
     if r.type == "DL":

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from chalicelib import runtime
 from chalicelib.domain.people import Employee, Principal
 from chalicelib.errors import ConflictError
 from chalicelib.settings import build_settings, load_settings
@@ -25,6 +26,7 @@ from chalicelib.store.people import DynamoPeopleRepository
 from chalicelib.usecases import requests as requests_usecase
 from chalicelib.usecases.schemas.requests import NewRequest, RequestDecisionRequest
 from tests.functional.conftest import Api
+from tests.functional.dynamo_reads import lagging_indexes
 from tests.functional.test_zones import audit_throttled
 
 PEOPLE = DynamoPeopleRepository()
@@ -425,6 +427,29 @@ def test_recaps_follow_approvals_and_cancellations(office: Office) -> None:
     gone = api.call("DELETE", f"/v1/admin/assignments/{assignment_id}", token=office.u1)
     assert gone.status == 200 and gone.body["recapped"] == [duty_day.isoformat()], gone.body
     assert office.recap(duty_day, A) == "TK"
+
+
+def test_a_leave_request_revoked_right_after_its_approval_never_leaves_its_leave_counting(office: Office) -> None:
+    # GIVEN Budi's absent day, and DynamoDB's indexes a minute behind every write
+    api, day = office.api, past_weekday(3)
+    assert office.recap(day, B) == "TK"
+    with lagging_indexes(lag_s=60):
+        # WHEN his leave request is approved and taken back at once (the leave's id index does not show it yet)
+        filed = office.file(B, {"type": "CUTI", "start_date": day.isoformat(), "end_date": day.isoformat()})
+        request_id = filed.body["request_id"]
+        assert office.decide(office.u1, request_id, {"decision": "approve"}).status == 200
+        path = f"/v1/admin/requests/{request_id}/revoke"
+        early = api.call("POST", path, {"note": "Salah orang"}, token=office.u1)
+        # THEN the revocation is answered 503 (send again), not taken for a leave never stored: the request stays
+        # approved with its leave, never revoked with the leave still counting
+        assert (early.status, early.body["error"]["code"]) == (503, "UNAVAILABLE"), early.body
+        stored = runtime.requests().get(request_id)
+        assert stored is not None and stored.status == "approved"
+    assert office.recap(day, B) == "C"
+    # AND sent again once the index shows the leave, it is revoked and the day is TK again
+    taken = api.call("POST", path, {"note": "Salah orang"}, token=office.u1)
+    assert (taken.status, taken.body["status"]) == (200, "revoked"), taken.body
+    assert office.recap(day, B) == "TK"
 
 
 def test_me_today_and_my_recap(office: Office) -> None:
