@@ -9,7 +9,9 @@ from chalicelib.usecases.schemas import requests as schema
 bp = Routes(__name__, tag="requests")
 
 
-@endpoint(bp, "POST /v1/me/requests", auth_as="employee", status=201, errors=("CONFLICT", "PAYLOAD_TOO_LARGE"))
+@endpoint(
+    bp, "POST /v1/me/requests", auth_as="employee", status=201, errors=("CONFLICT", "PAYLOAD_TOO_LARGE", "RATE_LIMITED")
+)
 def file_request(call: Call, body: schema.NewRequest) -> schema.RequestCreated:
     """File a leave (CUTI, IZIN, SAKIT), field duty (DL) or correction (KOREKSI) request.
 
@@ -19,9 +21,11 @@ def file_request(call: Call, body: schema.NewRequest) -> schema.RequestCreated:
     is recorded: a day off or holiday, a leave or field duty (`details.status`: `LIBUR`, `C`, `I`, `S`, `DL`;
     approved it would change nothing and use up a correction). `attachment`:
     base64 of a PDF or JPEG (checked by its first bytes; 400 otherwise), at most 2 MB (413 beyond), kept in the
-    private bucket. 409 `CONFLICT` while 20 requests of the employee wait for a decision, and for a KOREKSI
-    when the approved and pending corrections of its day's month reach the rule table's `corrections_per_month`
-    (2 by default; `details`: `limit`, `month`, `used`). The same request
+    private bucket; at most 10 requests with an attachment a day (429 `RATE_LIMITED` until the next day,
+    `details.retry_after_s`: each attachment is kept, locked, however the request ends). 409 `CONFLICT` while 20
+    requests of the employee wait for a decision, and for a KOREKSI when the approved and pending corrections of
+    its day's month reach the rule table's `corrections_per_month` (2 by default; `details`: `limit`, `month`,
+    `used`). The same request
     (same fields, same attachment) sent again while it is pending answers 201 with its `request_id` and
     records nothing new: retries and double taps are safe.
     """

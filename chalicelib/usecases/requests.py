@@ -37,6 +37,7 @@ from chalicelib.errors import (
     ConflictError,
     NotFoundError,
     PayloadTooLargeError,
+    RateLimitedError,
     SmartError,
     UnavailableError,
     ValidationError,
@@ -50,6 +51,7 @@ from chalicelib.store.requests import REQUEST_ID, Quota, QuotaFull, new_request_
 from chalicelib.usecases import access, directory, disclosure, movers, recaps, rejudge, zones
 from chalicelib.usecases import calendar as cal
 from chalicelib.usecases.access import employee_of
+from chalicelib.usecases.auth import epoch
 from chalicelib.usecases.directory import with_names
 from chalicelib.usecases.disclosure import evidence_ttl_s
 from chalicelib.usecases.paging import across_units, then_whole
@@ -75,6 +77,11 @@ from chalicelib.usecases.schemas.requests import (
 MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024
 MAX_REQUEST_DAYS = 366  # days from the first to the last day (a leave's MAX_LEAVE_DAYS): 367 dates at most
 MAX_PENDING = 20  # an employee's open requests; more answers 409 (a flood fills no admin's queue)
+# Letters filed by an employee a day (each kept by Object Lock for `PhotoRetentionDays`, even once withdrawn): more
+# answer 429, so filing and withdrawing in a loop cannot fill the locked bucket. A slot of that day stays taken two
+# days (it frees by its TTL), as the refused check-ins' evidence slots do.
+ATTACHMENTS_PER_DAY = 10
+ATTACHMENT_SLOT_S = 2 * 86400
 MAX_SET_ASIDE = 5  # a KOREKSI's day: the checks of its kind that do not count, shown to the deciding admin
 PAGE = 50
 # What an attachment may be, told by its first bytes (the name or a declared type proves nothing).
@@ -126,9 +133,23 @@ def submit(principal: Principal, body: NewRequest, settings: Settings, now: date
         approved, waiting = _quota_places(quota, pending, settings)
         if len(approved | waiting) >= quota.limit:
             raise _quota_full(quota, day, len(approved | waiting))
+    if attachment is not None:
+        _take_attachment_place(employee.nip, settings, now)
     with contextlib.suppress(ConditionFailed):  # the same request, sent in parallel, was filed first
         _file(employee, body, request_id, attachment=attachment, settings=settings, now=now)
     return RequestCreated(request_id=request_id, status=PENDING)
+
+
+def _take_attachment_place(nip: str, settings: Settings, now: datetime) -> None:
+    """Take one of the employee's ATTACHMENTS_PER_DAY places of today for a letter (the login-guard table's atomic
+    claim: letters sent at once cannot pass the cap); 429 RATE_LIMITED when none is left, until the next day."""
+    today = now.astimezone(settings.tz)
+    scope = f"attachment#{nip}#{today.date().isoformat()}"
+    if runtime.people().claim_login_attempt(scope, ATTACHMENTS_PER_DAY, ATTACHMENT_SLOT_S, epoch(now)).granted:
+        return
+    tomorrow = datetime.combine(today.date() + timedelta(days=1), time.min, settings.tz)
+    message = f"Sudah {ATTACHMENTS_PER_DAY} lampiran dikirim hari ini; kirim lagi besok."
+    raise RateLimitedError(max(1, int((tomorrow - now).total_seconds())), message)
 
 
 def correction_quota(nip: str, request_type: str, day: str, settings: Settings) -> Quota | None:

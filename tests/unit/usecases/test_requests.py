@@ -28,6 +28,7 @@ from chalicelib.errors import (
     ForbiddenError,
     NotFoundError,
     PayloadTooLargeError,
+    RateLimitedError,
     UnavailableError,
     ValidationError,
 )
@@ -202,6 +203,37 @@ def test_an_employee_cannot_flood_the_queue(settings: Settings) -> None:
         file(settings, new(reason=f"Keperluan keluarga {i}"))
     with pytest.raises(ConflictError):
         file(settings, new(reason="Satu lagi"))
+
+
+def letter(i: int) -> str:
+    """A PDF letter of its own (its bytes differ by `i`)."""
+    return base64.b64encode(PDF + str(i).encode()).decode()
+
+
+def test_an_employee_sends_at_most_ten_letters_a_day_even_sent_at_once_or_withdrawn(settings: Settings) -> None:
+    # GIVEN letters filed and withdrawn in a loop today (each is kept, locked, in the bucket for two years)
+    for i in range(4):
+        requests.cancel_mine(ME, file(settings, new(attachment=letter(i), reason=f"Surat {i}")), settings, NOW)
+    # WHEN twelve more arrive at once
+    start = threading.Barrier(12)
+
+    def send(i: int) -> str:
+        start.wait()
+        try:
+            return file(settings, new(attachment=letter(100 + i), reason=f"Surat lagi {i}"))
+        except RateLimitedError as exc:
+            return f"429 after {exc.retry_after_s} s"
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        answers = list(pool.map(send, range(12)))
+    # THEN six are filed (ten letters today in all), the others refused until midnight in Jakarta (14 hours on)
+    assert sorted(a for a in answers if a.startswith("429")) == ["429 after 50400 s"] * 6
+    stored = [r for r in runtime.requests().of_employee_in(NIP, "pending") if r.attachment_key]
+    assert len(stored) == 6
+    # AND a request without a letter is filed as ever, and tomorrow a letter is taken again
+    file(settings, new(reason="Tanpa surat"))
+    tomorrow = requests.submit(ME, new(attachment=letter(999), reason="Besok"), settings, NOW + timedelta(days=1))
+    assert tomorrow.status == "pending"
 
 
 def test_the_same_request_sent_again_is_filed_once(settings: Settings) -> None:
