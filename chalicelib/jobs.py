@@ -54,7 +54,7 @@ def nightly_simpeg_sync(trigger: str = "schedule") -> dict[str, Any]:
 
 
 def forget_departed_faces(trigger: str = "schedule") -> dict[str, Any]:
-    """Nightly at 02:00 WIB, in a function of its own (the only one besides the API that may delete faces): the
+    """Nightly at 02:00 local time, in a function of its own (the only one besides the API that may delete faces): the
     faces of employees SIMPEG deactivated more than SMART_FACE_RETENTION_DAYS ago are deleted."""
     with job(FACE_RETENTION, Metric.FACE_RETENTION_DURATION) as summary:
         result = recorded(
@@ -97,7 +97,7 @@ def report_event(event: dict[str, Any]) -> dict[str, Any]:
 
 
 def daily_recap(day: str | None = None, trigger: str = "schedule") -> dict[str, Any]:
-    """Recap `day`, or, as the schedule fires at 23:30 WIB, today and the day before again
+    """Recap `day`, or, as the schedule fires at 23:30 local time, today and the day before again
     (`recaps.run_nightly_recap`: the night shifts that ended this morning), then the days no run judged finished
     (`missed_days`); the day before's run is in the result's `day_before`, those days' in `made_up`."""
 

@@ -231,8 +231,11 @@ def _bootstrap_password(env: Mapping[str, str], stage: str) -> str | None:
     return password
 
 
-def _timezone(env: Mapping[str, str]) -> str:
-    name = _require(env, "SMART_TIMEZONE", "Asia/Jakarta")
+def _timezone(env: Mapping[str, str], stage: str) -> str:
+    """The regency's zone; Asia/Jakarta by default on the local stack only. A deployed stage's functions get it from
+    the stack's `Timezone`; an operator's tool run from a shell against a stage in WITA or WIT without it would
+    judge days in WIB unnoticed (a check-in at 00:30 WITA taken for the day before), so there it must be set."""
+    name = _require(env, "SMART_TIMEZONE", "Asia/Jakarta" if stage == "local" else None)
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -255,7 +258,7 @@ def build_settings(env: Mapping[str, str]) -> Settings:
         model_dir=Path(_require(env, "SMART_MODEL_DIR", str(Path.home() / ".cache" / "smart" / "models"))),
         face_threads=_int(env, "SMART_FACE_THREADS", 1, 1, 16),
         face_policy=_one_of(env, "SMART_FACE_POLICY", FACE_POLICIES),
-        timezone=_timezone(env),
+        timezone=_timezone(env, stage),
         # A check-in counts at its challenge's issue time: the TTL is how much earlier than its arrival a
         # check-in may count (decision 169: the app uses a challenge within 30 s, its upload gives up at 60 s).
         challenge_ttl_s=_int(env, "SMART_CHALLENGE_TTL_S", 180, 30, 600),

@@ -16,6 +16,7 @@ SECRET = "s" * 48
 def _deployed(monkeypatch: pytest.MonkeyPatch, path: str = "/smart/prod") -> None:
     """A deployed function's environment: the prod stage, its secrets under `path`, none in the environment."""
     monkeypatch.setenv("SMART_STAGE", "prod")
+    monkeypatch.setenv("SMART_TIMEZONE", "Asia/Jakarta")
     monkeypatch.delenv("SMART_TOKEN_SECRET", raising=False)
     monkeypatch.setenv("SMART_SECRETS_SSM_PATH", path)
 

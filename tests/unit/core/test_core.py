@@ -42,6 +42,9 @@ def test_local_settings_have_safe_defaults() -> None:
             "SMART_BOOTSTRAP_ADMIN_PASSWORD",
         ),
         ({"SMART_STAGE": "staging"}, "SMART_STAGE"),
+        # a deployed stage's zone is set, never assumed: an operator's tool would judge WITA's days in WIB
+        ({"SMART_STAGE": "prod", "SMART_TOKEN_SECRET": SECRET}, "SMART_TIMEZONE must be set"),
+        ({"SMART_STAGE": "dev", "SMART_TOKEN_SECRET": SECRET}, "SMART_TIMEZONE must be set"),
         ({"SMART_TIMEZONE": "Mars/Olympus"}, "SMART_TIMEZONE"),
         ({"SMART_CHALLENGE_TTL_S": "ten"}, "SMART_CHALLENGE_TTL_S"),
         ({"SMART_CHALLENGE_TTL_S": "5"}, "SMART_CHALLENGE_TTL_S"),

@@ -37,6 +37,7 @@ def metric_names(blob: dict[str, Any]) -> set[str]:
 def clean(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Iterator[None]:
     """Stage `dev`; no metrics left over from an earlier test in this process."""
     monkeypatch.setenv("SMART_STAGE", "dev")
+    monkeypatch.setenv("SMART_TIMEZONE", "Asia/Jakarta")
     monkeypatch.setenv("SMART_TOKEN_SECRET", "s" * 40)
     monkeypatch.setenv("SMART_BOOTSTRAP_ADMIN_PASSWORD", "not-the-local-one")
     load_settings.cache_clear()

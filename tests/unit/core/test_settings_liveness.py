@@ -11,7 +11,9 @@ SECRET = "x" * 40
 
 def test_liveness_is_required_by_default_in_every_stage() -> None:
     for stage in ("local", "dev", "prod"):
-        settings = build_settings({"SMART_STAGE": stage, "SMART_TOKEN_SECRET": SECRET})
+        settings = build_settings(
+            {"SMART_STAGE": stage, "SMART_TOKEN_SECRET": SECRET, "SMART_TIMEZONE": "Asia/Jakarta"}
+        )
         assert settings.liveness == "required"
         assert settings.liveness_actions == ("turn_left", "turn_right")
     assert build_settings({"SMART_LIVENESS": "Review"}).liveness == "review"
