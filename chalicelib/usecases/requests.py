@@ -15,7 +15,7 @@ import binascii
 import contextlib
 import functools
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
@@ -133,23 +133,33 @@ def submit(principal: Principal, body: NewRequest, settings: Settings, now: date
         approved, waiting = _quota_places(quota, pending, settings)
         if len(approved | waiting) >= quota.limit:
             raise _quota_full(quota, day, len(approved | waiting))
-    if attachment is not None:
-        _take_attachment_place(employee.nip, settings, now)
-    with contextlib.suppress(ConditionFailed):  # the same request, sent in parallel, was filed first
+    place = _attachment_place(employee.nip, settings, now) if attachment else contextlib.nullcontext()
+    # ConditionFailed: the same request, sent in parallel, was filed first
+    with place, contextlib.suppress(ConditionFailed):
         _file(employee, body, request_id, attachment=attachment, settings=settings, now=now)
     return RequestCreated(request_id=request_id, status=PENDING)
 
 
-def _take_attachment_place(nip: str, settings: Settings, now: datetime) -> None:
-    """Take one of the employee's ATTACHMENTS_PER_DAY places of today for a letter (the login-guard table's atomic
-    claim: letters sent at once cannot pass the cap); 429 RATE_LIMITED when none is left, until the next day."""
+@contextlib.contextmanager
+def _attachment_place(nip: str, settings: Settings, now: datetime) -> Iterator[None]:
+    """Hold one of the employee's ATTACHMENTS_PER_DAY places of today for a letter while it is filed (the
+    login-guard table's atomic claim: letters sent at once cannot pass the cap); 429 RATE_LIMITED when none is
+    left, until the next day. Storage failing meanwhile (503) gives the place back: the retry takes it again, and
+    an outage spends none of the day's places. Copies of one request sent at once each keep theirs (each may have
+    stored its locked letter)."""
     today = now.astimezone(settings.tz)
     scope = f"attachment#{nip}#{today.date().isoformat()}"
-    if runtime.people().claim_login_attempt(scope, ATTACHMENTS_PER_DAY, ATTACHMENT_SLOT_S, epoch(now)).granted:
-        return
-    tomorrow = datetime.combine(today.date() + timedelta(days=1), time.min, settings.tz)
-    message = f"Sudah {ATTACHMENTS_PER_DAY} lampiran dikirim hari ini; kirim lagi besok."
-    raise RateLimitedError(max(1, int((tomorrow - now).total_seconds())), message)
+    claim = runtime.people().claim_login_attempt(scope, ATTACHMENTS_PER_DAY, ATTACHMENT_SLOT_S, epoch(now))
+    if claim.slot is None:
+        tomorrow = datetime.combine(today.date() + timedelta(days=1), time.min, settings.tz)
+        message = f"Sudah {ATTACHMENTS_PER_DAY} lampiran dikirim hari ini; kirim lagi besok."
+        raise RateLimitedError(max(1, int((tomorrow - now).total_seconds())), message)
+    try:
+        yield
+    except UnavailableError:
+        with contextlib.suppress(UnavailableError):  # the first error is the one to answer
+            runtime.people().release_login_attempt(scope, claim.slot, claim.claim_id)
+        raise
 
 
 def correction_quota(nip: str, request_type: str, day: str, settings: Settings) -> Quota | None:

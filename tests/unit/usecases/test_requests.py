@@ -236,6 +236,26 @@ def test_an_employee_sends_at_most_ten_letters_a_day_even_sent_at_once_or_withdr
     assert tomorrow.status == "pending"
 
 
+def test_a_letter_whose_filing_storage_fails_spends_none_of_the_day_s_places(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN the bucket down for twelve tries of a letter, then the request store down for twelve more
+    def down(*args: object) -> None:
+        raise UnavailableError()
+
+    for store, method in ((type(runtime.photos(settings)), "put"), (type(runtime.requests()), "add")):
+        with monkeypatch.context() as patch:
+            patch.setattr(store, method, down)
+            for _ in range(12):
+                with pytest.raises(UnavailableError):
+                    file(settings, new(attachment=letter(0), reason="Surat dokter"))
+    # WHEN it is sent again once storage is back, THEN it is filed, and so are nine letters more that day
+    filed = {file(settings, new(attachment=letter(i), reason="Surat dokter")) for i in range(10)}
+    assert len(filed) == 10
+    with pytest.raises(RateLimitedError):
+        file(settings, new(attachment=letter(10), reason="Surat dokter"))
+
+
 def test_the_same_request_sent_again_is_filed_once(settings: Settings) -> None:
     # GIVEN a request with a letter, sent twice (a double tap, a retry after a lost answer)
     letter = base64.b64encode(PDF).decode()
