@@ -525,11 +525,15 @@ def _template_row(template: TemplateInfo, photo_url: str) -> FaceTemplate:
 def delete_template(actor: Principal, nip: str, template_id: str) -> FaceDeleted:
     """Delete one of the employee's templates, with its audit entry in the deletion's own write: a deletion whose
     entry cannot be written is not made (503, the face kept), and one made is named once (a deleted template
-    leaves nothing to find: its retry, or a parallel deletion that lost, answers 404 and names nothing)."""
+    leaves nothing to find: its retry, or a parallel deletion that lost, answers 404 and names nothing). What
+    follows the deletion is done again first by that retry: a deletion whose kept pairs could not be dropped
+    (503) left them in the duplicates list, naming a face that is gone."""
     employee = employee_to_change(actor, nip)
     found = runtime.faces().get_template(employee.nip, template_id)
     missing = NotFoundError("Template wajah tidak ditemukan.", {"template_id": template_id})
     if found is None:
+        if nip_of_template(template_id) == employee.nip:  # never another employee's pairs: the id names its owner
+            runtime.faces().drop_pairs(template_id)
         raise missing
     entry = runtime.audit().stamped(actor.subject, "face.delete", {employee.nip: {"template_id": template_id}})
     if not _removed(employee.nip, found.info, entry):  # a parallel deletion took it, named by that one
