@@ -47,7 +47,9 @@ from chalicelib.errors import (
     NotFoundError,
     RateLimitedError,
     UnauthenticatedError,
+    UnavailableError,
 )
+from chalicelib.observability import logger
 from chalicelib.settings import Settings, longest_token_ttl
 from chalicelib.store.audit import AuditBatch
 from chalicelib.store.base import ConditionFailed, iso
@@ -77,6 +79,16 @@ class LoginResult:
     nip: str | None = None  # the admin's own NIP when they are also an employee
     sees_all_units: bool = False  # a super admin or a regency-wide auditor (Principal.sees_all_units)
     mfa_enabled: bool = False  # two-factor login is on (for the session: turning it off ends the sessions)
+
+
+def _stamp_login(username: str, now: datetime) -> None:
+    """Stamp the admin's last login, best effort: the one-time password is spent by now, so failing the login
+    for the stamp (503) would refuse its retry with the same code as a wrong one (401, counted against the
+    account's five tries); the admin signs in, unstamped, and a warning says so."""
+    try:
+        runtime.people().record_admin_login(username, iso(now))
+    except UnavailableError:
+        logger.warning("an admin's login not stamped")
 
 
 def epoch(now: datetime) -> int:
@@ -209,7 +221,7 @@ def admin_login(
     )
     if _left_employment(principal):
         raise AccountInactiveError(ADMIN_LEFT)
-    runtime.people().record_admin_login(admin.username, iso(now))
+    _stamp_login(admin.username, now)
     token = tokens.issue(principal, settings.token_secret, settings.token_ttl_s, now)
     setup = mfa.setup_required(principal, settings)
     return LoginResult(

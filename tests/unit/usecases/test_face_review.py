@@ -1619,6 +1619,7 @@ def test_a_deleted_template_leaves_the_duplicates_list(
     repos.people.put_employee(Employee(OTHER, "Pegawai 002", "U1"))
     [item] = faces.list_duplicates(SUPER, settings).items
     assert sorted(item.template_ids) == sorted([theirs.template_id, mine.template_id])
+
     # AND deleting either template drops it, even when dropping its pairs failed (503) the first time: the
     # deletion's retry (404, the face gone) drops them
     def down(*args: object) -> None:

@@ -11,9 +11,17 @@ from urllib.parse import parse_qs, urlparse
 import pyotp
 import pytest
 
+from chalicelib import runtime
 from chalicelib.auth import passwords, totp
 from chalicelib.domain.people import AdminUser, Principal
-from chalicelib.errors import ConflictError, ForbiddenError, InvalidCredentialsError, RateLimitedError, ValidationError
+from chalicelib.errors import (
+    ConflictError,
+    ForbiddenError,
+    InvalidCredentialsError,
+    RateLimitedError,
+    UnavailableError,
+    ValidationError,
+)
 from chalicelib.settings import Settings
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import auth, mfa
@@ -190,6 +198,22 @@ def test_parallel_logins_with_one_code_admit_one(budi: Principal, repos: Reposit
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["ok"] + ["refused"] * 3
+
+
+def test_a_login_whose_stamp_cannot_be_written_still_signs_in_with_the_code_it_spent(
+    budi: Principal, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN two-factor login, and the admins' table refusing the last-login stamp
+    secret = enable(budi)
+
+    def down(*args: object) -> None:
+        raise UnavailableError()
+
+    monkeypatch.setattr(type(runtime.people()), "record_admin_login", down)
+    # WHEN budi signs in with his password and the code of the moment, THEN he gets his session (the code is spent:
+    # a 503 here would make its retry a wrong code, counted against his five tries)
+    later = NOW + timedelta(minutes=2)
+    assert login(code(secret, later), settings, later).token
 
 
 def test_where_mfa_is_compulsory_a_super_admin_without_it_may_only_set_it_up(
