@@ -105,6 +105,10 @@ class GeoPolicy:
       accuracy circle lies inside one of the candidate zones' drawn shapes.
     - `max_speed_kmh` (250) and `travel_allowance_m` (1,000): IMPOSSIBLE_TRAVEL when the distance to a
       previous recorded fix exceeds ``travel_allowance_m + max_speed × elapsed time``.
+    - `after_refusal_speed_kmh` (60) and `after_refusal_allowance_m` (300): TRAVEL_AFTER_REFUSAL (a warning) when
+      the distance to a position refused just before exceeds ``after_refusal_allowance_m + speed × elapsed time``:
+      a road's limits, not an aircraft's, since it only sends the check-in to review (the home faker's jump is a
+      few kilometres in a minute or two, which IMPOSSIBLE_TRAVEL's limits let through).
     - `static_min_days` (3) and `static_tolerance_deg` (1e-6): STATIC_FIX when the same coordinates (both
       within the tolerance) were recorded on at least that many distinct earlier local days.
     - `timezone` ("Asia/Jakarta"): the regency's zone, which decides what "another day" is.
@@ -114,6 +118,8 @@ class GeoPolicy:
     max_accuracy_m: float = 100.0
     max_speed_kmh: float = 250.0
     travel_allowance_m: float = 1_000.0
+    after_refusal_speed_kmh: float = 60.0
+    after_refusal_allowance_m: float = 300.0
     static_min_days: int = 3
     static_tolerance_deg: float = 1e-6
     refuse: frozenset[str] = DEFAULT_REFUSE
@@ -121,8 +127,9 @@ class GeoPolicy:
     service_area: BoundingBox = field(default_factory=BoundingBox)
 
     def __post_init__(self) -> None:
-        positive = (self.max_accuracy_m, self.max_speed_kmh, self.static_tolerance_deg)
-        if not all(math.isfinite(v) and v > 0 for v in positive) or self.travel_allowance_m < 0:
+        positive = (self.max_accuracy_m, self.max_speed_kmh, self.after_refusal_speed_kmh, self.static_tolerance_deg)
+        allowances = (self.travel_allowance_m, self.after_refusal_allowance_m)
+        if not all(math.isfinite(v) and v > 0 for v in positive) or min(allowances) < 0:
             raise GeoConfigError("ambang pemeriksaan lokasi tidak valid")
         if self.static_min_days < 1:
             raise GeoConfigError("static_min_days harus >= 1", {"static_min_days": self.static_min_days})

@@ -109,13 +109,13 @@ def assess_position(
     if zone is None:
         findings[codes.OUTSIDE_ZONE] = _outside_finding(fix, zones)
     checks = (
-        (codes.IMPOSSIBLE_TRAVEL, _travel_finding(fix, history, policy)),
+        (codes.IMPOSSIBLE_TRAVEL, _travel_finding(fix, history, policy.max_speed_kmh, policy.travel_allowance_m)),
         (codes.GPS_INACCURATE, _accuracy_finding(fix, zones, policy)),
         (codes.STATIC_FIX, _static_finding(fix, history, policy)),
     )
     findings.update({code: found for code, found in checks if found is not None})
     if codes.IMPOSSIBLE_TRAVEL not in findings:
-        after_refusal = _travel_finding(fix, refused, policy)
+        after_refusal = _travel_finding(fix, refused, policy.after_refusal_speed_kmh, policy.after_refusal_allowance_m)
         if after_refusal is not None:
             findings[codes.TRAVEL_AFTER_REFUSAL] = after_refusal
     return _split(zone, findings, policy)
@@ -146,15 +146,16 @@ def _coordinate_problem(fix: Fix, policy: GeoPolicy) -> errors.GeoValidationErro
     return None
 
 
-def _travel_finding(fix: Fix, history: Sequence[PastFix], policy: GeoPolicy) -> Details | None:
-    """The worst earlier fix that could not have been reached in time, if any."""
-    speed_mps = policy.max_speed_kmh / 3.6
+def _travel_finding(fix: Fix, history: Sequence[PastFix], speed_kmh: float, allowance_m: float) -> Details | None:
+    """The worst earlier fix that could not have been reached in time at `speed_kmh` (plus `allowance_m` for the
+    fixes' own errors), if any."""
+    speed_mps = speed_kmh / 3.6
     worst: tuple[float, float, float] | None = None  # (excess m, distance m, elapsed s)
     for past in history:
         distance = haversine_m((past.lat, past.lon), (fix.lat, fix.lon))
         # offline captures may arrive after later fixes, so time can run either way
         elapsed = abs((fix.at - past.at).total_seconds())
-        excess = distance - (policy.travel_allowance_m + speed_mps * elapsed)
+        excess = distance - (allowance_m + speed_mps * elapsed)
         if excess > 0 and (worst is None or excess > worst[0]):
             worst = (excess, distance, elapsed)
     if worst is None:

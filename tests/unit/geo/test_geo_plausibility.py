@@ -162,6 +162,21 @@ def test_a_jump_from_a_refused_position_sends_to_review_but_never_refuses(kbb_zo
     assert both.refusals == (IMPOSSIBLE_TRAVEL,) and both.warnings == ()
 
 
+def test_a_jump_of_a_few_kilometres_from_a_refused_position_is_judged_by_road(kbb_zones: dict[str, ZoneRef]) -> None:
+    # GIVEN an attempt refused at home, 3 km from the office (the usual faker: IMPOSSIBLE_TRAVEL's aircraft limits
+    # let 3 km in a minute through)
+    (home,) = ring_from_metres(HERE, [(0, 3_000)])
+
+    def after(minutes: float) -> tuple[str, ...]:
+        refused = [PastFix(home[0], home[1], MORNING - timedelta(minutes=minutes))]
+        return assess_position(fix(), office(kbb_zones), [], POLICY, refused).warnings
+
+    # WHEN the employee is "at the office" a minute later, THEN the check-in goes to review
+    assert after(1) == (TRAVEL_AFTER_REFUSAL,)
+    # AND a motorbike ride of five minutes or more (36 km/h) adds nothing
+    assert after(5) == () and after(20) == ()
+
+
 def test_impossible_travel_also_against_a_later_fix(kbb_zones: dict[str, ZoneRef]) -> None:
     # an offline capture uploaded late is checked against fixes recorded after it too
     history = [PastFix(-7.2575, 112.7521, MORNING + timedelta(minutes=20))]
