@@ -31,7 +31,7 @@ from urllib.parse import parse_qs, urlparse
 import openpyxl
 import pytest
 
-from chalicelib.attendance.export import file_part
+from chalicelib.attendance.export import file_part, month_label
 from chalicelib.messages import message_for
 from chalicelib.store.base import iso
 from chalicelib.store.events import event_keys, new_event_id, unit_day_key
@@ -50,6 +50,7 @@ from tests.e2e.web_console import (
     _identities,
     _import_unit,
     _jakarta_today,
+    day_text,
     lines_of,
 )
 from tools.devstack import StackConfig
@@ -571,7 +572,7 @@ def test_fingerprint_pins_logs_and_the_cutover_date_are_handled_in_the_console(
     assert parse_qs(urlparse(sent.value.url).query)["unor_id"] == [world.other_unit_id]
     # THEN the punches are imported, yesterday's recap judged again, the unknown PIN named and the bad line listed
     imported = "2 absen diimpor, 0 duplikat, 1 PIN tidak dikenal, 1 baris salah."
-    expect(page.get_by_text(f"{imported} Rekap tanggal {yesterday} dihitung ulang.")).to_be_visible()
+    expect(page.get_by_text(f"{imported} Rekap tanggal {day_text(yesterday)} dihitung ulang.")).to_be_visible()
     query = f"date={yesterday}&unor_id={world.other_unit_id}"
     day = _expect(world.admin.get(f"/v1/admin/recaps/daily?{query}"), 200, "recap")["items"]
     assert [i["check_in"] is not None for i in day if i["nip"] == world.other_nip] == [True], day
@@ -1032,7 +1033,7 @@ def test_recounting_a_day_in_the_console_judges_it_as_the_nightly_recap_does(
     assert run.value.request.post_data_json == {"date": day, "as_scheduled": True, "unor_id": world.unit_id}
     assert run.value.status == 200 and run.value.json()["written"] == 0, run.value.json()
     expect(page.get_by_text("Rekap dihitung ulang: 0 status berubah.")).to_be_visible()
-    daily = page.get_by_role("table", name=f"Rekap harian {day}")
+    daily = page.get_by_role("table", name=f"Rekap harian {day_text(day)}")
     expect(daily.get_by_role("cell", name="Tidak ada data.")).to_be_visible()
     stored = _expect(world.admin.get(f"/v1/admin/recaps/daily?date={day}&unor_id={world.unit_id}"), 200, "daily")
     assert stored["items"] == [], stored
@@ -1047,7 +1048,7 @@ def test_a_units_day_never_stands_under_the_next_units_heading(world: World, des
     page = d.page
     d.open("Rekap")
     page.get_by_label("Unit").select_option(world.unit_id)
-    daily = page.get_by_role("table", name=f"Rekap harian {today}")
+    daily = page.get_by_role("table", name=f"Rekap harian {day_text(today)}")
     expect(daily.get_by_role("cell", name=world.nip, exact=True)).to_be_visible()
     # WHEN the admin picks the other unit, whose day cannot be read (SMART busy)
     busy = "Layanan sedang tidak tersedia. Coba lagi beberapa saat."
@@ -1066,6 +1067,71 @@ def _panel(page: Any, heading: str) -> Any:
     return page.locator("section.panel").filter(has=page.get_by_role("heading", name=heading, exact=True))
 
 
+def _just_under(control: Any, line: Any, table: Any) -> None:
+    """`line` stands right under the row of `control` (the button pressed), above the panel's `table`: where the
+    admin who pressed it is looking, not under a table of 50 rows."""
+    button, said, below = control.bounding_box(), line.bounding_box(), table.bounding_box()
+    assert button is not None and said is not None and below is not None, (button, said, below)
+    under = said["y"] - (button["y"] + button["height"])
+    assert 0 <= under < 60 and said["y"] + said["height"] <= below["y"], (button, said, below)
+
+
+def test_rekap_says_each_outcome_under_the_button_that_caused_it(world: World, desk: Callable[..., Desk]) -> None:
+    # GIVEN the module's unit in Rekap, on a day long before SMART followed it (its recount changes nothing)
+    day = (date(2020, 1, 6) + timedelta(days=secrets.randbelow(300))).isoformat()
+    month = _jakarta_today()[:7]
+    d = desk(admin="bootstrap")
+    page = d.page
+    d.open("Rekap")
+    page.get_by_label("Unit").select_option(world.unit_id)
+    page.get_by_label("Tanggal rekap").fill(day)
+    d.settled()
+    daily, monthly = _panel(page, "Rekap harian"), _panel(page, "Rekap bulanan")
+    # each panel's outcome line is there from the start, empty (a status inserted with its words is often not read)
+    day_said, month_said = daily.get_by_role("status"), monthly.get_by_role("status")
+    expect(day_said).to_have_text("")
+    expect(month_said).to_have_text("")
+
+    # WHEN "Hitung Ulang" is pressed from the keyboard, THEN its outcome is said right under it, in its panel, once,
+    # and the focus is still on the button (a button disabled while busy dropped it to the page)
+    recount = daily.get_by_role("button", name="Hitung Ulang")
+    recount.focus()
+    page.keyboard.press("Enter")
+    expect(day_said).to_have_text("Rekap dihitung ulang: 0 status berubah.")
+    _just_under(recount, day_said, daily.get_by_role("table"))
+    expect(recount).to_be_focused()
+    expect(page.get_by_text("Rekap dihitung ulang: 0 status berubah.")).to_have_count(1)
+    expect(month_said).to_have_text("")
+
+    # WHEN the month's CSV is downloaded, THEN the monthly panel says so under its buttons, the day's line empties
+    with page.expect_download():
+        monthly.get_by_role("button", name="Unduh CSV").click()
+    expect(month_said).to_have_text(f"Berkas CSV rekap {month_label(month)} diunduh.")
+    d.shot("rekap-hasil-tombol")
+    _just_under(monthly.get_by_role("button", name="Unduh CSV"), month_said, monthly.get_by_role("table"))
+    expect(day_said).to_have_text("")
+
+    # WHEN a recount is refused (SMART busy), THEN the refusal too stands under "Hitung Ulang", not under the month
+    busy = "Layanan sedang tidak tersedia. Coba lagi beberapa saat."
+    body = {"error": {"code": "UNAVAILABLE", "message": busy, "details": {}}}
+
+    def refuse(route: Any) -> None:
+        if route.request.method == "POST":
+            route.fulfill(status=503, json=body)
+        else:
+            route.continue_()
+
+    page.route("**/v1/admin/recaps/daily", refuse)
+    recount.click()
+    refused = daily.get_by_role("alert").filter(has_text=busy)
+    expect(refused).to_be_visible()
+    _just_under(recount, refused, daily.get_by_role("table"))
+    expect(monthly.get_by_text(busy)).to_have_count(0)
+    expect(month_said).to_have_text("")
+    d.axe("rekap-hasil-tombol")
+    d.assert_clean(lambda status, path: status == 503 and path == "/v1/admin/recaps/daily")
+
+
 def test_the_running_months_recap_downloads_as_a_provisional_pdf(world: World, desk: Callable[..., Desk]) -> None:
     pypdf = pytest.importorskip("pypdf")
     today = _jakarta_today()
@@ -1079,7 +1145,7 @@ def test_the_running_months_recap_downloads_as_a_provisional_pdf(world: World, d
     expect(show_all).to_be_visible()
     page.wait_for_load_state("networkidle")
     assert monthly_reads == []
-    monthly_table = page.get_by_role("table", name=f"Rekap bulanan {today[:7]}")
+    monthly_table = page.get_by_role("table", name=f"Rekap bulanan {month_label(today[:7])}")
     expect(monthly_table.get_by_role("cell", name="Belum ada unit yang dipilih.")).to_be_visible()
     show_all.click()
     expect(show_all).to_have_count(0)
@@ -1104,7 +1170,7 @@ def test_the_running_months_recap_downloads_as_a_provisional_pdf(world: World, d
     # the running month is not the sheet its head signs for the TPP: marked provisional, no signature block
     assert "SEMENTARA" in text and f"Kepala {world.unit_name}" not in text
     # AND the unit's day downloads too: the CSV at once, the PDF through its link, both the day the table shows
-    daily = page.get_by_role("table", name=f"Rekap harian {today}")
+    daily = page.get_by_role("table", name=f"Rekap harian {day_text(today)}")
     expect(daily.get_by_role("cell", name=world.nip, exact=True)).to_be_visible()
     expect(_panel(page, "Rekap harian")).to_contain_text("Lembar final tersedia mulai")
     with page.expect_download() as downloaded:
@@ -1120,7 +1186,8 @@ def test_the_running_months_recap_downloads_as_a_provisional_pdf(world: World, d
     assert "REKAPITULASI KEHADIRAN HARIAN PEGAWAI" in text and world.nip in text
     # today is not over (nor judged whole by tomorrow's morning run): provisional too, no signature block
     assert "SEMENTARA" in text and f"Kepala {world.unit_name}" not in text
-    expect(page.get_by_text(f"Berkas PDF rekap harian {today} diunduh.")).to_be_visible()
+    said = f"Berkas PDF rekap harian {day_text(today)} diunduh."
+    expect(_panel(page, "Rekap harian").get_by_role("status")).to_have_text(said)
     # AND the whole regency's workbook is built in the background (started, asked after, then downloaded), even
     # when the first two looks at it find no connection
     lost: list[str] = []
@@ -1140,7 +1207,8 @@ def test_the_running_months_recap_downloads_as_a_provisional_pdf(world: World, d
     assert json.loads(started.value.post_data or "{}") == {"month": today[:7], "format": "xlsx"}
     book = openpyxl.load_workbook(io.BytesIO(Path(downloaded.value.path()).read_bytes()))
     assert world.nip in [row[0].value for sheet in book.worksheets[1:] for row in sheet.iter_rows(min_row=2)]
-    expect(page.get_by_text(f"Berkas XLSX rekap {today[:7]} diunduh.")).to_be_visible()
+    said = f"Berkas XLSX rekap {month_label(today[:7])} diunduh."
+    expect(_panel(page, "Rekap bulanan").get_by_role("status")).to_have_text(said)
     d.axe("rekap-unduhan")
     d.assert_clean()
 

@@ -15,7 +15,17 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from tests.e2e.web_console import PHONE, Desk, World, _expect, _import_unit, _jakarta_today, _self_enrol, expect
+from tests.e2e.web_console import (
+    PHONE,
+    Desk,
+    World,
+    _expect,
+    _import_unit,
+    _jakarta_today,
+    _self_enrol,
+    day_text,
+    expect,
+)
 from tools.nips import fresh_nip
 
 
@@ -78,12 +88,13 @@ def test_a_rows_buttons_are_named_after_its_row(world: World, desk: Callable[...
     d.open("Pengajuan")
     rows = page.get_by_role("row").filter(has_text=f"Urusan keluarga {tag}")
     expect(rows).to_have_count(2)
-    # THEN no button is named only "Setujui" or "Tolak": each names its request, after the word it shows
+    # THEN no button is named only "Setujui" or "Tolak": each names its request, after the word it shows, with
+    # its date as the row writes it ("3 Desember 2026", never the ISO form the screen does not show)
     expect(page.get_by_role("button", name="Setujui", exact=True)).to_have_count(0)
     expect(page.get_by_role("button", name="Tolak", exact=True)).to_have_count(0)
     for day in days:
-        row = rows.filter(has_text=day.isoformat())
-        request = f"pengajuan {world.nama} (Izin, {day.isoformat()})"
+        row = rows.filter(has=page.locator('td[data-label="Tanggal"]', has_text=re.compile(f"^{day_text(day)}$")))
+        request = f"pengajuan {world.nama} (Izin, {day_text(day)})"
         expect(row.get_by_role("button", name=f"Setujui {request}", exact=True)).to_have_count(1)
         expect(row.get_by_role("button", name=f"Tolak {request}", exact=True)).to_have_count(1)
         expect(row.get_by_role("button", name="Setujui", exact=True)).to_have_count(0)

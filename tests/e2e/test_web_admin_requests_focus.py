@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from tests.e2e.web_console import CENTRE, Desk, World, _expect, _jakarta_today, expect
+from tests.e2e.web_console import CENTRE, Desk, World, _expect, _jakarta_today, day_text, expect
 
 LAPTOP_1366 = {"width": 1366, "height": 768}
 
@@ -61,11 +61,13 @@ def test_an_approved_field_duty_keeps_its_letter_and_area_and_says_which_days_we
     answer = sent.value.json()
     assert answer["recapped"] == [yesterday], answer
 
-    # THEN the outcome names the request, the letter, the area and the recapped day, and takes the focus
+    # THEN the outcome names the request, the letter, the area and the recapped day (dates as people write them),
+    # and takes the focus
     outcome = page.get_by_role("status")
     expect(outcome).to_have_text(
-        f"Pengajuan {world.nama} (Dinas luar, {yesterday}) disetujui. Nomor surat tugas: {letter}. Area dinas luar: "
-        f"jari-jari 150 m dari titik {CENTRE[0]}, {CENTRE[1]}. Rekap tanggal {yesterday} dihitung ulang."
+        f"Pengajuan {world.nama} (Dinas luar, {day_text(yesterday)}) disetujui. Nomor surat tugas: {letter}. Area "
+        f"dinas luar: jari-jari 150 m dari titik {CENTRE[0]}, {CENTRE[1]}. Rekap tanggal {day_text(yesterday)} "
+        "dihitung ulang."
     )
     expect(outcome).to_be_focused()
     expect(duty).to_have_count(0)
@@ -78,7 +80,7 @@ def test_an_approved_field_duty_keeps_its_letter_and_area_and_says_which_days_we
     permit = page.get_by_role("row").filter(has_text=permit_reason)
     permit.get_by_role("button", name="Setujui").focus()
     page.keyboard.press("Enter")
-    expect(outcome).to_have_text(f"Pengajuan {world.nama} (Izin, {permit_day}) disetujui.")
+    expect(outcome).to_have_text(f"Pengajuan {world.nama} (Izin, {day_text(permit_day)}) disetujui.")
     expect(outcome).to_be_focused()
     d.assert_clean()
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from chalicelib.attendance.export import month_label
 from chalicelib.store.base import iso
-from tests.e2e.web_console import PHONE, Desk, World, _expect, _jakarta_today, expect
+from tests.e2e.web_console import PHONE, Desk, World, _expect, _jakarta_today, day_text, expect
 from tools.devstack import StackConfig
 from tools.devstack_persist import aws_client
 
@@ -190,7 +190,7 @@ def test_a_unit_admin_enters_a_night_shift_and_a_day_off_on_the_employee_page_at
     answer = saved.value.json()
     yesterday = (date.fromisoformat(today) - timedelta(days=1)).isoformat()
     assert (answer["nip"], answer["days"]) == (world.nip, 2) and set(answer["recapped"]) <= {yesterday}, answer
-    rerun = f" Rekap tanggal {yesterday} dihitung ulang." if answer["recapped"] else ""
+    rerun = f" Rekap tanggal {day_text(yesterday)} dihitung ulang." if answer["recapped"] else ""
     expect(form.get_by_role("status")).to_have_text(f"Jadwal sif tersimpan: 2 hari ({today} s.d. {tomorrow}).{rerun}")
     expect(form.get_by_role("alert")).to_have_count(0)  # the refusal's words are gone (an empty line is hidden)
     # ... the saved roster shows both dates as stored now (read again from the API after the save)

@@ -2,8 +2,9 @@
 stack: Daftar Wajah keeps the preview and its button on one 360×640 screen; Home and Rekap never scroll sideways
 at 200 % text; "Batalkan" on a request asks first, is disabled while it is sent and takes a 409 after a lost answer
 as done; a reason of spaces is refused in the app's words; a NIP typed with the spaces of civil-service documents
-is kept whole; a busy button says "Memproses…"; a lockout says how long it lasts; a request being filled in
-when the session ends by itself is there again for the same employee after the login, never for another.
+is kept whole; a busy button says "Memproses…" and keeps the focus, sending once; a lockout says how long it
+lasts; a request being filled in when the session ends by itself is there again for the same employee after the
+login, never for another.
 
 Skipped, with the reason, when chromium or the built app (`make web`) is missing: `make test` provides both.
 """
@@ -271,6 +272,40 @@ def test_pengajuan_says_it_was_sent_by_its_button_and_its_steps_in_place_keep_th
     item.get_by_role("button", name="Ya, batalkan").click()
     expect(page.get_by_role("status").filter(has_text="Pengajuan dibatalkan.")).to_be_focused()
     expect(item).to_contain_text("Dibatalkan")
+    phone.assert_clean()
+
+
+def test_a_password_change_being_sent_keeps_the_focus_on_its_button_and_is_sent_once(
+    phone: Phone, employee: Employee
+) -> None:
+    page = phone.page
+    activate(page, employee)
+    page.get_by_role("link", name="Ubah Kata Sandi").click()
+    page.get_by_label("Kata sandi lama").fill(PASSWORD)
+    page.get_by_label("Kata sandi baru").fill(PASSWORD + "-Baru")
+    held: list[Any] = []
+    page.route("**/v1/me/password", lambda route: held.append(route))  # noqa: PLW0108 (Playwright wraps the handler)
+    # WHEN the form is sent from the keyboard
+    page.get_by_role("button", name="Simpan Kata Sandi").focus()
+    page.keyboard.press("Enter")
+    # THEN while it is on its way the button says so and is unavailable, and keeps the focus (it fell to the page:
+    # a screen reader's next swipe, a keyboard's next Tab, started again at the top)
+    busy = page.get_by_role("button", name="Memproses…")
+    expect(busy).to_be_disabled()
+    expect(busy).to_be_focused()
+    phone.check_screen("sandi-dikirim")
+    # AND sent again meanwhile, from a field or the button, it sends nothing more
+    page.get_by_label("Kata sandi baru").press("Enter")
+    busy.focus()
+    page.keyboard.press("Enter")
+    _held(page, held)
+    held[0].continue_()
+    page.unroute("**/v1/me/password")
+    # AND once answered, the button is itself again, still focused, the answer said under it
+    expect(page.locator("form").get_by_role("status")).to_have_text("Kata sandi berhasil diubah.")
+    expect(page.get_by_role("button", name="Simpan Kata Sandi")).to_be_enabled()
+    expect(page.get_by_role("button", name="Simpan Kata Sandi")).to_be_focused()
+    phone.check_screen("sandi-terkirim")
     phone.assert_clean()
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from chalicelib.attendance.export import MONTH_NAMES
 from tests.e2e.conftest import require_app
 from tests.e2e.web_phone import AXE, SCREENSHOTS
 from tools.devstack import LocalStack, StackUrls
@@ -213,6 +214,12 @@ def _world_on(stack: StackUrls) -> World:
 
 def _jakarta_today() -> str:
     return (datetime.now(UTC) + timedelta(hours=7)).date().isoformat()
+
+
+def day_text(day: str | date) -> str:
+    """A date as the console writes it for people (shared/months.ts `dayText`): "2026-12-03" → "3 Desember 2026"."""
+    d = date.fromisoformat(day) if isinstance(day, str) else day
+    return f"{d.day} {MONTH_NAMES[d.month - 1]} {d.year}"
 
 
 @dataclass

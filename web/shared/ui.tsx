@@ -2,7 +2,7 @@
 // accessible name, which help texts and the browser tests use), a table's column headers, loading an API answer
 // and running a step that may fail, with the API's message.
 import type { ComponentChildren } from "preact";
-import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { messageOf } from "./api";
 import { heldFor, type Keyed } from "./keyed";
 
@@ -18,6 +18,22 @@ export function usePageTitle(title: string, app: string): void {
 export function ErrorLine({ message }: { message: string | null }) {
   return (
     <p class="error" role="alert">
+      {message ?? ""}
+    </p>
+  );
+}
+
+/** What a step that went through says, by the control that took it (where the person is looking: at the button
+ * of a long form, at the top of a screen whose lists run far below), and brought into view. Always in the DOM,
+ * empty until then: a status inserted together with its text is often not read out; a polite one, said once, never
+ * taking the focus from the control. `filled`: its class once it says something (each app has its look). */
+export function DoneLine({ message, filled }: { message: string | null; filled: string }) {
+  const line = useRef<HTMLParagraphElement>(null);
+  useLayoutEffect(() => {
+    if (message) line.current?.scrollIntoView({ block: "nearest" });
+  }, [message]);
+  return (
+    <p ref={line} class={message ? filled : "done-empty"} role="status">
       {message ?? ""}
     </p>
   );

@@ -1,6 +1,6 @@
 // The console's numbers the Indonesian way, and its dates and times on the regency's clock (format.ts).
 import { afterEach, describe, expect, it } from "vitest";
-import { addDays, arrival, clockMoved, count, dateTime, decimal, localDate, rangeHolding, scoreAgainst, sentAfter, setZone, time, zoneName } from "./format";
+import { addDays, arrival, clockMoved, count, dateTime, daysText, decimal, localDate, rangeHolding, scoreAgainst, sentAfter, setZone, time, zoneName } from "./format";
 
 describe("count", () => {
   it("puts thousands points in a count, as the files do", () => {
@@ -117,5 +117,12 @@ describe("addDays", () => {
   it("moves a date across months and years", () => {
     expect(addDays("2026-12-08", 30)).toBe("2027-01-07");
     expect(addDays("2026-03-01", -1)).toBe("2026-02-28");
+  });
+});
+
+describe("daysText", () => {
+  it("writes a request's or a recap's days as people read them, one day alone", () => {
+    expect(daysText("2026-12-03", "2026-12-03")).toBe("3 Desember 2026");
+    expect(daysText("2026-12-31", "2027-01-02")).toBe("31 Desember 2026 – 2 Januari 2027");
   });
 });

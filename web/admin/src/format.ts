@@ -1,5 +1,6 @@
 // How the console writes counts, dates and times: the Indonesian way, on the regency's clock (the zone the login
 // answer names: Asia/Jakarta, Asia/Makassar or Asia/Jayapura), whatever the admin's machine.
+import { dayText } from "../../shared/months";
 
 /** A count written the Indonesian way (5.000). */
 export function count(n: number): string {
@@ -93,6 +94,12 @@ export function addDays(day: string, n: number): string {
  * one day. */
 export function dayRange(start: string, end: string): string {
   return start === end ? start : `${start} – ${end}`;
+}
+
+/** Days from `start` to `end` (YYYY-MM-DD) as people read them (`months.dayText`), where the screen shows dates in
+ * words (Pengajuan, Rekap): "3 Desember 2026 – 4 Desember 2026", or the one day. */
+export function daysText(start: string, end: string): string {
+  return start === end ? dayText(start) : `${dayText(start)} – ${dayText(end)}`;
 }
 
 /** A list's range `from`..`to` (YYYY-MM-DD) widened to hold the dates just saved (`saved`: a leave recorded for

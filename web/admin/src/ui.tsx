@@ -7,6 +7,7 @@ import { ApiError, messageOf, UserMessage } from "../../shared/api";
 import {
   ColumnHeads,
   ConfirmButton,
+  DoneLine as SaidLine,
   ErrorLine,
   Labelled,
   LabelledInput,
@@ -18,6 +19,7 @@ import {
   type Loaded,
 } from "../../shared/ui";
 import { pagesUpTo, queryAt, type Page } from "../../shared/paging";
+import { dayText } from "../../shared/months";
 import { count } from "./format";
 import { useHeadingAwaited } from "./router";
 import { call, get, type Query } from "./session";
@@ -57,6 +59,12 @@ export function Done({ message, focusOn }: { message: string | null; focusOn?: u
       {message}
     </p>
   ) : null;
+}
+
+/** What a step says by the control that took it (shared `DoneLine`, in the console's look): present from the
+ * start, empty until then, a polite status said once; the focus stays on the control. */
+export function DoneLine({ message }: { message: string | null }) {
+  return <SaidLine message={message} filled="done" />;
 }
 
 export function Screen({ title, children, actions }: { title: string; children: ComponentChildren; actions?: ComponentChildren }) {
@@ -341,7 +349,7 @@ export type Decision = "approve" | "reject";
  * (its `recapped` dates: `rejudged`). `children`: more fields, shown after the note; `approval`: what an approval
  * adds to the body from them (it may refuse with a UserMessage, shown like the API's); `approvalRefused`: why the
  * server would refuse an approval (Setujui is then disabled, the reason its tooltip; Tolak stays). A failure stays
- * here. `subject`: what is decided ("pengajuan Dewi Lestari (Izin, 2026-12-03)"), added to the buttons' names
+ * here. `subject`: what is decided ("pengajuan Dewi Lestari (Izin, 3 Desember 2026)"), added to the buttons' names
  * after their words, so that a screen reader's list of buttons tells one row's from another's. */
 export function DecisionForm(p: {
   path: string;
@@ -403,12 +411,12 @@ export type Action = ReturnType<typeof useAction>;
 
 /** What a change did to days already recapped (the recaps follow a leave, field duty, roster, holiday, Ramadan
  * period, cut-over or imported punches entered after the days), as sentences to add to its message: the answer's
- * `recapped` (dates judged again at once) and `recapping` (unit-days judged again in the background); "" when
- * neither. */
+ * `recapped` (dates judged again at once, written as people read them: "2 Desember 2026") and `recapping`
+ * (unit-days judged again in the background); "" when neither. */
 export function rejudged(answer: unknown): string {
   const a = typeof answer === "object" && answer !== null ? (answer as { recapped?: unknown; recapping?: unknown }) : {};
   const days = Array.isArray(a.recapped) ? a.recapped.filter((d): d is string => typeof d === "string") : [];
-  const now = !days.length ? "" : days.length <= 3 ? ` Rekap tanggal ${days.join(", ")} dihitung ulang.` : ` Rekap ${count(days.length)} tanggal yang sudah lewat dihitung ulang.`;
+  const now = !days.length ? "" : days.length <= 3 ? ` Rekap tanggal ${days.map(dayText).join(", ")} dihitung ulang.` : ` Rekap ${count(days.length)} tanggal yang sudah lewat dihitung ulang.`;
   const later =
     typeof a.recapping === "number" && a.recapping > 0 ? ` Rekap ${count(a.recapping)} hari unit sedang dihitung ulang di latar belakang; hasilnya tampil dalam beberapa menit.` : "";
   return now + later;

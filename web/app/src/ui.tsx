@@ -8,6 +8,7 @@ import { endedBy, NOT_SENT } from "./kept";
 import { token } from "./session";
 import {
   ColumnHeads,
+  DoneLine as SaidLine,
   ErrorLine,
   Labelled,
   LabelledInput,
@@ -106,17 +107,25 @@ export interface Invalid {
 export function useSubmit(action: () => Promise<void>, notice: string | null = null) {
   const { busy, error, run } = useRun(notice);
   const [invalid, setInvalid] = useState<Invalid | null>(null);
+  // On its way: a second submission before the screen shows it busy (its button stays usable: `Form`) is ignored.
+  const sending = useRef(false);
 
   async function submit(e: Event): Promise<void> {
     e.preventDefault();
+    if (sending.current) return;
+    sending.current = true;
     setInvalid(null);
     const sentWith = token();
-    await run(() =>
-      action().catch((exc: unknown) => {
-        if (exc instanceof FieldMessage) setInvalid({ field: exc.field });
-        throw endedBy(exc, sentWith, token()) ? new UserMessage(NOT_SENT) : exc;
-      }),
-    );
+    try {
+      await run(() =>
+        action().catch((exc: unknown) => {
+          if (exc instanceof FieldMessage) setInvalid({ field: exc.field });
+          throw endedBy(exc, sentWith, token()) ? new UserMessage(NOT_SENT) : exc;
+        }),
+      );
+    } finally {
+      sending.current = false;
+    }
   }
 
   return { busy, error, invalid, submit };
@@ -147,25 +156,19 @@ function FormError({ message, invalid }: { message: string | null; invalid: Inva
 }
 
 /** What a step that went through says, by the button that took it (the phone is scrolled there, not at the top of
- * a long form), and brought into view. Always in the DOM, empty until then: a status inserted together with its
- * text is often not read out. */
+ * a long form), and brought into view (shared `DoneLine`, in the app's look). */
 export function DoneLine({ message }: { message: string | null }) {
-  const line = useRef<HTMLParagraphElement>(null);
-  useLayoutEffect(() => {
-    if (message) line.current?.scrollIntoView({ block: "nearest" });
-  }, [message]);
-  return (
-    <p ref={line} class={message ? "answer review" : "done-empty"} role="status">
-      {message ?? ""}
-    </p>
-  );
+  return <SaidLine message={message} filled="answer review" />;
 }
 
-/** A form with its fields, the error line and its one submit button (`action`, disabled while busy), then what a
- * submission that went through says (`done`). The browser checks nothing (`noValidate`): its bubbles speak the
- * phone's language ("Please fill out this field." in an English Chrome) and skip the error line; each form checks
- * its own fields in Indonesian (forms.ts), the field refused marked (`invalid`, from `useSubmit`). Fields keep
- * `required`, which screen readers announce. */
+/** A form with its fields, the error line and its one submit button (`action`), then what a submission that went
+ * through says (`done`). While busy the button is `aria-disabled`, not `disabled`, and a submission meanwhile
+ * (the button again, Enter in a field) is ignored: a disabled button loses the focus, which fell to the page (a
+ * screen reader's next swipe and a keyboard's next Tab started again at the top, and what the form then said was
+ * far from where the employee was); it stays on the button, which says "Memproses…" and then its own words again.
+ * The browser checks nothing (`noValidate`): its bubbles speak the phone's language ("Please fill out this
+ * field." in an English Chrome) and skip the error line; each form checks its own fields in Indonesian (forms.ts),
+ * the field refused marked (`invalid`, from `useSubmit`). Fields keep `required`, which screen readers announce. */
 export function Form(props: {
   action: string;
   busy: boolean;
@@ -176,10 +179,16 @@ export function Form(props: {
   children: ComponentChildren;
 }) {
   return (
-    <form noValidate onSubmit={(e) => void props.onSubmit(e)}>
+    <form
+      noValidate
+      onSubmit={(e) => {
+        if (props.busy) e.preventDefault(); // already on its way: sent once
+        else void props.onSubmit(e);
+      }}
+    >
       {props.children}
       <FormError message={props.error} invalid={props.invalid ?? null} />
-      <button type="submit" disabled={props.busy}>
+      <button type="submit" aria-disabled={props.busy || undefined}>
         {props.action}
       </button>
       {props.done === undefined ? null : <DoneLine message={props.done} />}

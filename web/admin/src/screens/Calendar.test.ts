@@ -1,6 +1,6 @@
 // The first day a schedule version governs, as the console shows it (Calendar.tsx; chalicelib ScheduleVersion.first_day).
 import { describe, expect, it } from "vitest";
-import { finishText, firstDay, inactiveText, recordedText, setAsideText, storedRamadanText } from "./Calendar";
+import { finishText, firstDay, inactiveText, recordedText, requestName, setAsideText, storedRamadanText } from "./Calendar";
 
 describe("firstDay", () => {
   it("moves a version saved during the day it is meant to start to the next day (Jakarta's clock)", () => {
@@ -86,5 +86,21 @@ describe("setAsideText", () => {
 
   it("says nothing of a day with none", () => {
     expect(setAsideText({ event_type: "out" })).toEqual([]);
+  });
+});
+
+describe("requestName", () => {
+  const permit = { nip: "198503122010012001", nama: "Dewi Lestari", type: "IZIN" };
+
+  it("names a request with its days as the Pengajuan row shows them, the Indonesian way, never ISO", () => {
+    // GIVEN a permit of 3 December 2026 and a field duty of 3-4 December 2026
+    // WHEN the console names them (the outcome line, the row's Setujui/Tolak names), THEN as people write dates
+    expect(requestName({ ...permit, start_date: "2026-12-03", end_date: "2026-12-03" })).toBe("Dewi Lestari (Izin, 3 Desember 2026)");
+    expect(requestName({ ...permit, type: "DL", start_date: "2026-12-03", end_date: "2026-12-04" })).toBe(
+      "Dewi Lestari (Dinas luar, 3 Desember 2026 – 4 Desember 2026)",
+    );
+    // ... a correction with what it asks, and the NIP of an employee without a name
+    const correction = { nip: "198503122010012001", type: "KOREKSI", time: "07:20", event_type: "in", start_date: "2027-01-04", end_date: "2027-01-04" };
+    expect(requestName(correction)).toBe("198503122010012001 (Koreksi absen · Masuk 07.20, 4 Januari 2027)");
   });
 });

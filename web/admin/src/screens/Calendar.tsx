@@ -12,7 +12,7 @@ import { call, canChange, get, mayChange, OWN_RECORD } from "../session";
 import type { ScheduleVersion, Week } from "../types";
 import { circleOf, type Circle } from "../area";
 import { stamped, useFreshLinks } from "../links";
-import { count, dateTime, dayRange, decimal, localDate, rangeHolding, time, today } from "../format";
+import { count, dateTime, dayRange, daysText, decimal, localDate, rangeHolding, time, today } from "../format";
 import { ActionForm, allPages, checkRange, ColumnHeads, ConfirmButton, DecisionForm, DeleteButton, deleteColumn, Done, ErrorLine, Field, Labelled, Outcome, rejudged, Screen, Select, Submit, Table, useAction, useId, useLoad, type Action, type Column, type Decision, type Loaded } from "../ui";
 
 const DAYS: [keyof Week, string][] = [
@@ -756,9 +756,11 @@ function FinishApproval(p: { request: EmployeeRequest; action: Action; onDone: (
   );
 }
 
-/** A request as its outcome names it: "Dewi Lestari (Dinas luar, 2026-12-03 – 2026-12-04)". */
-function requestName(r: EmployeeRequest): string {
-  return `${r.nama ?? r.nip} (${requestTitle(r)}, ${dayRange(r.start_date, r.end_date)})`;
+/** A request as its outcome and its row's buttons name it, its days as the row shows them: "Dewi Lestari (Dinas
+ * luar, 3 Desember 2026 – 4 Desember 2026)". The buttons' names ("Setujui pengajuan Dewi Lestari (Izin, 3 Desember
+ * 2026)") so hold the words the row shows (WCAG 2.5.3): a screen reader or voice control meets the date seen. */
+export function requestName(r: Pick<EmployeeRequest, "nip" | "nama" | "type" | "start_date" | "end_date" | "time" | "event_type">): string {
+  return `${r.nama ?? r.nip} (${requestTitle(r)}, ${daysText(r.start_date, r.end_date)})`;
 }
 
 /** The decision of a pending request. A field duty (DL) may be approved with the number of its letter of
@@ -863,7 +865,7 @@ export function Requests(_: { route: Route }) {
   const columns: Column<EmployeeRequest>[] = [
     { label: "Pegawai", cell: (r) => r.nama ?? r.nip, sort: (r) => r.nama ?? r.nip },
     { label: "Jenis", cell: (r) => requestTitle(r), sort: (r) => r.type },
-    { label: "Tanggal", cell: (r) => dayRange(r.start_date, r.end_date), sort: (r) => r.start_date },
+    { label: "Tanggal", cell: (r) => daysText(r.start_date, r.end_date), sort: (r) => r.start_date },
     { label: "Alasan", cell: (r) => r.reason ?? "–" },
     {
       label: "Lampiran",

@@ -1,8 +1,9 @@
 // "Rekap" (daily statuses and the monthly report with its downloads), "SIMPEG" (sync, CSV or XLSX import with the
 // confirmation of large deactivations and the rows refused, run history) and "Log Audit".
-import { Fragment } from "preact";
+import { Fragment, type ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, UserMessage } from "../../../shared/api";
+import { dayText, monthText } from "../../../shared/months";
 import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
 import type { Unit } from "../types";
@@ -36,7 +37,7 @@ import { isWorkbook, readWorkbook, XLSX_TYPE } from "../workbook";
 import { recapOutcome, type RecapAnswer } from "../recapRun";
 import { count, dateTime, decimal, localNow, time, today, zoneName } from "../format";
 import { dayNote, monthNote, unitsProvisional, type DayRead } from "../provisional";
-import { ActionForm, allPages, checkRange, countOf, firstPages, MoreNotice, ErrorLine, Field, Form, Labelled, NO_ROWS, Outcome, Screen, Select, Submit, Table, useAction, useId, useLoad, type Column, type Page } from "../ui";
+import { ActionForm, allPages, checkRange, countOf, DoneLine, firstPages, MoreNotice, ErrorLine, Field, Form, Labelled, NO_ROWS, Outcome, Screen, Select, Submit, Table, useAction, useId, useLoad, type Column, type Page } from "../ui";
 
 interface DailyRow {
   nip: string;
@@ -171,16 +172,51 @@ const monthlyColumns: Column<MonthlyRow>[] = [
 const NO_UNIT = "Belum ada unit yang dipilih.";
 const FILE_FORMATS: ExportFormat[] = ["xlsx", "csv", "pdf"];
 
+/** A button of one of Rekap's steps (Hitung Ulang, a download). While a step runs it is `aria-disabled` and does
+ * nothing, rather than `disabled`: a disabled button drops the focus to the page, and the admin who pressed it
+ * would start again from the top instead of at the outcome, said right under it (`StepOutcome`). `disabled`: the
+ * step cannot be taken here at all (no unit chosen). */
+function StepButton(p: { busy: boolean; disabled?: boolean; onClick: () => void; children: ComponentChildren }) {
+  return (
+    <button
+      type="button"
+      class="secondary"
+      disabled={p.disabled ?? false}
+      aria-disabled={p.busy || undefined}
+      onClick={() => {
+        if (!p.busy) p.onClick();
+      }}
+    >
+      {p.children}
+    </button>
+  );
+}
+
 /** "Unduh XLSX", "Unduh CSV", "Unduh PDF" of the table of the panel they stand in ("Rekap harian", "Rekap
  * bulanan": each panel's heading says which). */
-function FileButtons({ disabled, onFile }: { disabled: boolean; onFile: (format: ExportFormat) => void }) {
+function FileButtons({ busy, disabled, onFile }: { busy: boolean; disabled?: boolean; onFile: (format: ExportFormat) => void }) {
   return (
     <>
       {FILE_FORMATS.map((format) => (
-        <button key={format} type="button" class="secondary" disabled={disabled} onClick={() => onFile(format)}>
+        <StepButton key={format} busy={busy} disabled={disabled ?? false} onClick={() => onFile(format)}>
           Unduh {format.toUpperCase()}
-        </button>
+        </StepButton>
       ))}
+    </>
+  );
+}
+
+/** The panel of Rekap whose buttons took a step: its outcome is said there, under them. */
+type Panel = "day" | "month";
+
+/** A step's outcome right under the buttons of the panel that took it (`mine`), where the admin who pressed one is
+ * looking, not under the monthly table at the page's end: the failure an alert, the progress and the success a
+ * polite status present from the start, each said once. Another panel's step leaves this one empty. */
+function StepOutcome({ mine, error, said }: { mine: boolean; error: string | null; said: string | null }) {
+  return (
+    <>
+      <ErrorLine message={mine ? error : null} />
+      <DoneLine message={mine ? said : null} />
     </>
   );
 }
@@ -241,6 +277,12 @@ export function Recaps(_: { route: Route }) {
     return everyUnitMonth(month, units, signal, setUnitsRead);
   }, `${month}|${unit}|${String(monthShown)}`);
   const action = useAction();
+  // Which panel's buttons took the running or last step: its outcome is said there.
+  const [stepOf, setStepOf] = useState<Panel | null>(null);
+  const step = (panel: Panel, run: () => Promise<string | null>): Promise<boolean> => {
+    setStepOf(panel);
+    return action.run(run);
+  };
   const [preparing, setPreparing] = useState<string | null>(null);
   // The screen's lifetime: an export asked after stops with it.
   const [gone] = useState(() => new AbortController());
@@ -253,19 +295,20 @@ export function Recaps(_: { route: Route }) {
   const monthProvisional = monthNote(month, now, monthly.loading || !monthly.data ? null : monthly.data.provisional);
   // A unit's day is small: the server answers its file at once (a CSV inline, an XLSX or PDF as a link).
   const dayFile = (format: ExportFormat): void =>
-    void action.run(async () => {
+    void step("day", async () => {
       await download("/v1/admin/recaps/daily", { date, unor_id: unit, format }, `rekap-harian-${unit}-${date}.${format}`);
-      return `Berkas ${format.toUpperCase()} rekap harian ${date} diunduh.`;
+      return `Berkas ${format.toUpperCase()} rekap harian ${dayText(date)} diunduh.`;
     });
   const file = (format: ExportFormat): void =>
-    void action.run(async () => {
-      setPreparing(`Menyiapkan berkas ${format.toUpperCase()} rekap ${month}… Berkas semua unit bisa memerlukan beberapa menit; halaman ini boleh tetap terbuka.`);
+    void step("month", async () => {
+      const monthName = monthText(month);
+      setPreparing(`Menyiapkan berkas ${format.toUpperCase()} rekap ${monthName}… Berkas semua unit bisa memerlukan beberapa menit; halaman ini boleh tetap terbuka.`);
       try {
         await exportMonth(month, unit, format, gone.signal);
       } finally {
         setPreparing(null);
       }
-      return `Berkas ${format.toUpperCase()} rekap ${month} diunduh.`;
+      return `Berkas ${format.toUpperCase()} rekap ${monthName} diunduh.`;
     });
   return (
     <Screen
@@ -284,27 +327,24 @@ export function Recaps(_: { route: Route }) {
         <div class="filters">
           <Field label="Tanggal rekap" type="date" value={date} onInput={(v) => v && setDate(v)} />
           {canChange(session) ? (
-            <button
-              type="button"
-              class="secondary"
-              disabled={action.busy}
+            <StepButton
+              busy={action.busy}
               onClick={() =>
-                void action
-                  .run(async () => {
-                    // Judged as the 23:30 run judges it (decision 144): today as it stands, nobody SMART did not follow yet.
-                    const body = { date, as_scheduled: true, ...(unit ? { unor_id: unit } : {}) };
-                    // A regency's units the request had no time for go on in the background (202 with run_id).
-                    const r = await call<RecapAnswer>("POST", "/v1/admin/recaps/daily", body);
-                    return recapOutcome(r, session.role === "super_admin");
-                  })
-                  .then(daily.reload)
+                void step("day", async () => {
+                  // Judged as the 23:30 run judges it (decision 144): today as it stands, nobody SMART did not follow yet.
+                  const body = { date, as_scheduled: true, ...(unit ? { unor_id: unit } : {}) };
+                  // A regency's units the request had no time for go on in the background (202 with run_id).
+                  const r = await call<RecapAnswer>("POST", "/v1/admin/recaps/daily", body);
+                  return recapOutcome(r, session.role === "super_admin");
+                }).then(daily.reload)
               }
             >
               Hitung Ulang
-            </button>
+            </StepButton>
           ) : null}
-          <FileButtons disabled={action.busy || !unit} onFile={dayFile} />
+          <FileButtons busy={action.busy} disabled={!unit} onFile={dayFile} />
         </div>
+        <StepOutcome mine={stepOf === "day"} error={action.error} said={action.done} />
         {dayProvisional ? <p class="hint">{dayProvisional}</p> : null}
         {canChange(session) && date === today() ? (
           <p class="hint">
@@ -313,23 +353,19 @@ export function Recaps(_: { route: Route }) {
         ) : null}
         <ErrorLine message={daily.error} />
         {!unit ? <p class="hint">Pilih satu unit untuk melihat rekap harian.</p> : null}
-        <Table caption={`Rekap harian ${date}`} rows={daily.data?.rows ?? []} loading={daily.loading} empty={unit ? NO_ROWS : NO_UNIT} columns={dailyColumns} rowKey={(r) => r.nip} />
+        <Table caption={`Rekap harian ${dayText(date)}`} rows={daily.data?.rows ?? []} loading={daily.loading} empty={unit ? NO_ROWS : NO_UNIT} columns={dailyColumns} rowKey={(r) => r.nip} />
       </section>
       <section class="panel">
         <h2>Rekap bulanan</h2>
         <div class="filters">
           <Field label="Bulan" type="month" value={month} onInput={(v) => v && setMonth(v)} />
-          <FileButtons disabled={action.busy} onFile={file} />
+          <FileButtons busy={action.busy} onFile={file} />
         </div>
+        <StepOutcome mine={stepOf === "month"} error={action.error} said={preparing ?? action.done} />
         {monthProvisional ? <p class="hint">{monthProvisional}</p> : null}
         {monthly.loading && monthShown && !unit ? (
           <p class="hint" role="status">
             Memuat rekap bulanan: {count(unitsRead)} dari {count(units.length)} unit…
-          </p>
-        ) : null}
-        {preparing ? (
-          <p class="hint" role="status">
-            {preparing}
           </p>
         ) : null}
         <ErrorLine message={monthly.error} />
@@ -341,9 +377,8 @@ export function Recaps(_: { route: Route }) {
             </button>
           </div>
         )}
-        <Table caption={`Rekap bulanan ${month}`} rows={monthly.data?.rows ?? []} loading={monthly.loading} empty={monthShown ? NO_ROWS : NO_UNIT} columns={monthlyColumns} rowKey={(r) => `${r.unor_id}|${r.nip}`} />
+        <Table caption={`Rekap bulanan ${monthText(month)}`} rows={monthly.data?.rows ?? []} loading={monthly.loading} empty={monthShown ? NO_ROWS : NO_UNIT} columns={monthlyColumns} rowKey={(r) => `${r.unor_id}|${r.nip}`} />
       </section>
-      <Outcome action={action} />
     </Screen>
   );
 }
