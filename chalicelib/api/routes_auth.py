@@ -64,10 +64,12 @@ def activate(call: Call, body: schema.ActivateRequest) -> schema.EmployeeToken:
     """First employee login with a one-time activation code; binds the phone.
 
     **Roles:** none. Sets the employee's password (400 `WEAK_PASSWORD` when it breaks the rule) and binds
-    `device_id` to the employee. A wrong or expired code counts as a failed login, within the same limits as
-    a password (429 `RATE_LIMITED`). A code for an account activated before, issued by an admin who put one of
-    the employee's faces on within 7 days, is refused (403 `FORBIDDEN`, `details.reason` `four_eyes`; nothing
-    is written, the employee asks another admin for a code).
+    `device_id` to the employee. A wrong code counts as a failed login, within the same limits as a password
+    (429 `RATE_LIMITED`); a right code past its time is 401 `INVALID_CREDENTIALS` saying so
+    (`details.activation_code` `expired`, `expired_at`), not counted: its holder has a real card. A code for an
+    account activated before, issued by an admin who put one of the employee's faces on within 7 days, is
+    refused (403 `FORBIDDEN`, `details.reason` `four_eyes`; nothing is written, the employee asks another admin
+    for a code).
     """
     return _employee_token(auth.activate(body, call.settings, call.now, call.source_address))
 

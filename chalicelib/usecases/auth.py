@@ -21,6 +21,7 @@ from datetime import datetime
 from functools import partial
 
 from chalicelib import runtime
+from chalicelib.attendance.export import day_label
 from chalicelib.auth import codes, passwords, strength, tokens
 from chalicelib.auth.tokens import IssuedToken
 from chalicelib.domain.people import (
@@ -108,12 +109,15 @@ def verify_guarded(
     """Run `evaluate` (one KDF check of a secret) within the login limits of the account `kind`/`key` and of
     the source address (`_source_claimed`); RATE_LIMITED (not evaluated) beyond them, INVALID_CREDENTIALS when it
     answers False. A success gives the attempt back; a failure keeps it for the window, and so does a right secret
-    that `refused_still` (run after it) refuses all the same."""
+    that `refused_still` (run after it) refuses all the same. An attempt on an account locked already evaluates
+    nothing, and gives its address's slot back: one teacher tapping on at a locked account does not use up the
+    hall's Wi-Fi address for the colleagues activating beside them."""
     people = runtime.people()
     give_back_source = _source_claimed(source, settings, now)
     scope = login_scope(kind, key)
     claim = people.claim_login_attempt(scope, settings.login_max_failures, settings.login_lockout_s, epoch(now))
     if claim.slot is None:
+        give_back_source()
         raise RateLimitedError(claim.retry_after_s)
     if not evaluate():
         raise InvalidCredentialsError()
@@ -344,6 +348,8 @@ WRONG_CODE = (
     "Kode aktivasi salah atau sudah kedaluwarsa. Periksa NIP dan kodenya; bila kartu sudah lama atau dicetak "
     "ulang, minta kode baru ke admin unit."
 )
+# A right code whose time is up: the holder has a real card (no guess), so the try is not counted against the account.
+CODE_EXPIRED = "Kode aktivasi ini sudah kedaluwarsa (berlaku sampai {until}). Minta kode baru ke admin unit."
 # A code used on an account activated before, from an admin who put one of its faces on within 7 days.
 CODE_OF_VOUCHER = (
     "Kode aktivasi ini harus dibuat admin lain: admin yang membuatnya mendaftarkan wajah Anda dalam 7 hari terakhir. "
@@ -360,13 +366,15 @@ def activate(request: ActivateRequest, settings: Settings, now: datetime, source
     expires = credentials.activation_expires if credentials is not None else None
     key = codes.code_key(settings.token_secret)
 
-    repeated = False
+    repeated = expired = False
 
     def code_matches() -> bool:
         """One MAC (or, for a code issued before codes were MACs, one scrypt run) whatever is stored; or the
-        activation sent again (`_activated_here`)."""
-        nonlocal repeated
-        if codes.matches(key, nip, expires, code, stored) and (expires or 0) > epoch(now):
+        activation sent again (`_activated_here`). A right code past its time passes here (its try given back)
+        and is refused once the limits are released (`expired`)."""
+        nonlocal repeated, expired
+        if codes.matches(key, nip, expires, code, stored):
+            expired = (expires or 0) <= epoch(now)
             return True
         repeated = _activated_here(account, device_id, password)
         return repeated
@@ -384,6 +392,10 @@ def activate(request: ActivateRequest, settings: Settings, now: datetime, source
         raise InvalidCredentialsError(WRONG_CODE) from exc
     if account is None:  # pragma: no cover - the dummy hash matches no code
         raise InvalidCredentialsError()
+    if expired:
+        until = datetime.fromtimestamp(expires or 0, settings.tz)
+        message = CODE_EXPIRED.format(until=f"{day_label(until.date())} pukul {until:%H.%M}")
+        raise InvalidCredentialsError(message, {"activation_code": "expired", "expired_at": iso(until)})
     if not account.holder.active:
         raise AccountInactiveError()
     if repeated:  # the session of the login it now is (the binding was named with it the first time)

@@ -40,6 +40,9 @@ def create_activation(actor: Principal, nip: str, settings: Settings, now: datet
     sealed = codes.seal(codes.code_key(settings.token_secret), nip, expires, code)
     named = runtime.audit().stamped(actor.subject, "employee.activation_code", {nip: None})
     runtime.people().set_activation(nip, sealed, expires, actor.subject, named)
+    # As for a reset: the admin handing a new card has the employee before them, and the tries an old card spent
+    # (a code typed wrong, or of a card printed again) do not keep them waiting 15 minutes with it.
+    runtime.people().clear_login_attempts(login_scope("employee", nip))
     return code, datetime.fromtimestamp(expires, tz=now.tzinfo)
 
 

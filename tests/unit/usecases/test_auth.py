@@ -172,10 +172,41 @@ def test_activation_codes_share_the_limit(people: Repositories, kdf: KdfRuns) ->
     assert answer(lambda: activate(NEW_HIRE, "12345678")) == "RATE_LIMITED"
 
 
-def test_an_expired_code_costs_a_kdf_run_and_counts(people: Repositories, kdf: KdfRuns) -> None:
+def test_an_expired_code_costs_a_kdf_run_says_it_expired_and_is_not_counted(people: Repositories, kdf: KdfRuns) -> None:
+    # GIVEN a teacher with a real card past its time (no guess: the code is right)
     late = NOW + timedelta(days=2)
-    assert answer(lambda: activate(NEW_HIRE, "12345678", at=late)) == "INVALID_CREDENTIALS"
+    with pytest.raises(InvalidCredentialsError) as refused:
+        activate(NEW_HIRE, "12345678", at=late)
+    # THEN it is refused as before, for one KDF run (the timing tells nothing), saying the card expired and when
     assert len(kdf.take()) == 1
+    assert "sudah kedaluwarsa" in str(refused.value.message) and refused.value.details["activation_code"] == "expired"
+    # AND tried again and again (a hall of teachers with old cards), it never locks the account: a wrong code does
+    for _ in range(6):
+        assert answer(lambda: activate(NEW_HIRE, "12345678", at=late)) == "INVALID_CREDENTIALS"
+    for _ in range(5):
+        assert answer(lambda: activate(NEW_HIRE, "00000000", at=late)) == "INVALID_CREDENTIALS"
+    assert answer(lambda: activate(NEW_HIRE, "00000000", at=late)) == "RATE_LIMITED"
+
+
+def test_a_new_code_from_the_unit_admin_frees_an_account_wrong_codes_locked(people: Repositories) -> None:
+    # GIVEN a teacher whose account five wrong codes locked (a card mistyped, or of a sheet printed again)
+    for _ in range(5):
+        assert answer(lambda: activate(NEW_HIRE, "00000000")) == "INVALID_CREDENTIALS"
+    assert answer(lambda: activate(NEW_HIRE, "12345678")) == "RATE_LIMITED"
+    # WHEN the unit admin beside them issues a new code, THEN it activates at once (no 15 minutes' wait)
+    code, _ = onboarding.create_activation(Principal("budi", "unit_admin", frozenset({"U1"})), NEW_HIRE, SETTINGS, NOW)
+    assert activate(NEW_HIRE, code, at=NOW + timedelta(seconds=30))
+
+
+def test_attempts_on_a_locked_account_use_up_none_of_the_address_s_minute(people: Repositories) -> None:
+    # GIVEN a teacher whose account five wrong codes locked, in a hall sharing one address
+    for _ in range(5):
+        assert answer(lambda: activate(NEW_HIRE, "00000000")) == "INVALID_CREDENTIALS"
+    # WHEN they tap on thirty times more (refused, nothing evaluated)
+    for _ in range(30):
+        assert answer(lambda: activate(NEW_HIRE, "00000000")) == "RATE_LIMITED"
+    # THEN a colleague beside them still signs in from the same address within the minute
+    assert login(NIP, PASSWORD, NOW + timedelta(seconds=5))
 
 
 def test_a_weak_new_password_is_refused_before_the_code_is_tried(people: Repositories, kdf: KdfRuns) -> None:
@@ -569,8 +600,9 @@ def test_guessing_a_sealed_code_in_parallel_evaluates_five(people: Repositories,
 
 
 def test_an_expired_sealed_code_is_refused(people: Repositories, macs: MacRuns) -> None:
-    assert answer(lambda: activate(SEALED_HIRE, SEALED_CODE, at=NOW + timedelta(days=1))) == "INVALID_CREDENTIALS"
-    assert macs.take() == 1
+    with pytest.raises(InvalidCredentialsError) as refused:
+        activate(SEALED_HIRE, SEALED_CODE, at=NOW + timedelta(days=1))
+    assert macs.take() == 1 and refused.value.details["activation_code"] == "expired"
 
 
 @pytest.mark.parametrize("nip", [UNKNOWN_NIP, NIP])
