@@ -63,7 +63,10 @@ MESSAGES: dict[str, str] = {
     "URI_TOO_LONG": "Alamat permintaan terlalu panjang.",
     "HEADERS_TOO_LARGE": "Header permintaan terlalu besar.",
     "CHALLENGE_INVALID": "Sesi absen tidak berlaku atau sudah kedaluwarsa. Ulangi absen dari awal.",
-    "NOT_ENROLLED": "Wajah Anda belum terdaftar. Hubungi admin unit untuk pendaftaran wajah.",
+    "NOT_ENROLLED": (
+        "Wajah Anda belum terdaftar atau belum disetujui. Daftarkan wajah lewat tombol Daftarkan Wajah di Beranda; "
+        "bila sudah, tunggu persetujuan admin unit."
+    ),
     "NO_FACE": "Wajah tidak terdeteksi. Pastikan wajah terlihat jelas di kamera.",
     "MULTIPLE_FACES": "Terdeteksi lebih dari satu wajah. Pastikan hanya Anda yang ada di foto.",
     "LOW_QUALITY": "Kualitas foto kurang baik (terlalu gelap, buram, atau wajah terlalu kecil). Coba lagi.",

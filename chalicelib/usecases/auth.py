@@ -337,8 +337,9 @@ def _phone_of_other() -> DeviceMismatchError:
 def _account_on_other_phone() -> DeviceMismatchError:
     """The employee's account is bound to another phone (or to this phone in another browser)."""
     return DeviceMismatchError(
-        "Akun Anda terdaftar di ponsel lain (atau di browser lain di ponsel ini). Buka SMART di ponsel dan browser "
-        "yang dipakai saat aktivasi; bila ganti ponsel, minta admin unit mereset perangkat.",
+        "Akun Anda terdaftar di ponsel lain (atau di browser lain di ponsel ini, atau data Chrome/SMART di ponsel ini "
+        "terhapus). Buka SMART di ponsel dan browser "
+        "yang dipakai saat aktivasi; bila ganti ponsel atau datanya terhapus, minta admin unit mereset perangkat.",
         {"reason": "account_on_other_phone"},
     )
 
