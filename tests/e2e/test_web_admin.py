@@ -758,7 +758,13 @@ def _loaded(img: Any) -> bool:
 def test_a_review_item_shows_both_photos_and_the_map_and_approving_it_opens_the_next(
     world: World, desk: Callable[..., Desk]
 ) -> None:
-    # GIVEN two offline check-outs (always reviewed; the day's check-in may be recorded already)
+    # GIVEN no other check-in of the employee awaiting review (an earlier test's arrival right after its refused
+    # attempt 600 m away goes to review, TRAVEL_AFTER_REFUSAL), then two offline check-outs (always reviewed; the
+    # day's check-in may be recorded already)
+    earlier = _expect(world.admin.get(f"/v1/admin/reviews?status=pending&unor_id={world.unit_id}"), 200, "reviews")
+    for waiting in earlier["items"]:
+        decided = world.admin.post(f"/v1/admin/reviews/{waiting['event_id']}", {"decision": "approve"})
+        _expect(decided, 200, "an earlier review decided")
     answers = [_expect(world.check_in("out", CENTRE, offline=True), 201, "offline check-out") for _ in range(2)]
     assert [a["status"] for a in answers] == ["review", "review"], answers
     event_ids = [a["event_id"] for a in answers]
