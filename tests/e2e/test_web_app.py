@@ -14,6 +14,7 @@ import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 
@@ -21,7 +22,7 @@ from infra.web_files import DIST_DIR
 from tests.e2e.web_phone import Phone
 from tools.devstack import StackUrls
 from tools.devstack_http import ApiClient
-from tools.devstack_phone import ENROLMENT_PHOTO
+from tools.devstack_phone import ENROLMENT_PHOTO, _release_enrolment_photo
 from tools.nips import fresh_nip
 
 PASSWORD = "Sawah-Hijau-Pagi-2026"
@@ -250,6 +251,111 @@ def test_home_says_why_the_face_photo_was_rejected(phone: Phone, employee: Emplo
     phone.check_screen("beranda-wajah-ditolak")
     alert.get_by_role("button", name="Daftar Wajah Lagi").click()
     expect(page).to_have_url(re.compile(r"#/daftar-wajah$"))
+    phone.assert_clean()
+
+
+def _show(page: Any, state: str) -> None:
+    """The app put in the background ("hidden": the phone's screen off, another app on top) or back ("visible")."""
+    page.evaluate(
+        """state => {
+          Object.defineProperty(document, "visibilityState", { configurable: true, get: () => state });
+          Object.defineProperty(document, "hidden", { configurable: true, get: () => state === "hidden" });
+          document.dispatchEvent(new Event("visibilitychange"));
+        }""",
+        state,
+    )
+
+
+def test_beranda_learns_of_the_face_approved_while_it_stays_open(
+    phone: Phone, employee: Employee, stack: StackUrls, admin: ApiClient
+) -> None:
+    page = phone.page
+
+    def reads() -> int:
+        return sum(1 for r in phone.responses if r.request.method == "GET" and urlparse(r.url).path == "/v1/me")
+
+    def is_read(r: Any) -> bool:
+        return bool(r.request.method == "GET" and urlparse(r.url).path == "/v1/me")
+
+    def none_read_in(ms: int) -> None:
+        before = reads()
+        page.clock.fast_forward(ms)
+        page.wait_for_timeout(500)
+        assert reads() == before
+
+    said = page.locator("p.sr-only[aria-live=polite]")
+    page.clock.install()  # the screen's timers are the test's to move
+    _activate(phone, employee)
+    expect(page.get_by_text("Wajah belum terdaftar")).to_be_visible()
+    # GIVEN the employee's face sent from another screen (here through the API) while Beranda stays open
+    _release_enrolment_photo(admin)  # the face is refused for a second employee holding it
+    mine = ApiClient(stack.api, token=page.evaluate("localStorage.getItem('smart.token')"))
+    sent = mine.post("/v1/me/faces", {"photo": base64.b64encode(ENROLMENT_PHOTO.read_bytes()).decode()})
+    if sent.status == 404:
+        pytest.skip("POST /v1/me/faces is not in this tree yet")
+    assert sent.status == 201, sent.raw
+    # WHEN a minute passes with the screen open, THEN Beranda has asked SMART again and shows the wait, with a
+    # button to ask again now
+    with page.expect_response(is_read):
+        page.clock.fast_forward(61_000)
+    notice = page.get_by_role("status").filter(has_text="Menunggu persetujuan admin")
+    expect(notice).to_be_visible()
+    again = page.get_by_role("button", name="Periksa lagi")
+    expect(again).to_be_visible()
+    expect(page.get_by_role("button", name="Absen Masuk")).to_have_count(0)
+    phone.check_screen("beranda-menunggu-persetujuan")
+    # AND "Periksa lagi" asks at once; still waiting, it says so politely and keeps the focus
+    with page.expect_response(is_read):
+        again.click()
+    expect(said).to_contain_text("Belum disetujui admin.")
+    expect(again).to_be_focused()
+    # WHEN the phone is put away, THEN nothing is read however long it stays so
+    _show(page, "hidden")
+    none_read_in(5 * 61_000)
+    # ... while an admin approves the face in the hall
+    decided = admin.post(f"/v1/admin/faces/{sent.body['template_id']}", {"decision": "approve"})
+    assert decided.status == 200, decided.raw
+    # WHEN the phone is taken out again, THEN Beranda reads at once: the wait is gone, "Absen Masuk" is there, and a
+    # screen reader hears it through the region that is always on the screen
+    with page.expect_response(is_read):
+        _show(page, "visible")
+    expect(page.get_by_role("button", name="Absen Masuk")).to_be_visible()
+    expect(page.get_by_text("Menunggu persetujuan admin")).to_have_count(0)
+    expect(said).to_have_text("Wajah Anda sudah disetujui admin. Anda sudah dapat absen.")
+    phone.check_screen("beranda-wajah-disetujui")
+    # AND with a face approved it asks no more: neither each minute nor on the return to the screen
+    none_read_in(3 * 61_000)
+    _show(page, "hidden")
+    _show(page, "visible")
+    none_read_in(1_000)
+    phone.assert_clean()
+
+
+def test_periksa_lagi_that_finds_the_face_approved_takes_the_focus_to_absen_masuk(
+    phone: Phone, employee: Employee
+) -> None:
+    page = phone.page
+    approved: list[bool] = []  # SMART's answer about the faces, as the test sets it (the face check is not under test)
+
+    def me(route: Any) -> None:
+        answer = route.fetch()
+        body = answer.json()
+        body["enrolled"] = bool(approved)
+        faces = {"approved": len(approved), "pending": 0 if approved else 3, "last_rejection": None}
+        body["onboarding"] = {"faces": faces}
+        route.fulfill(response=answer, json=body)
+
+    page.route(re.compile(r"/v1/me$"), me)
+    _activate(phone, employee)
+    # GIVEN Beranda waiting for the admin, WHEN the face is approved and the employee taps "Periksa lagi"
+    again = page.get_by_role("button", name="Periksa lagi")
+    expect(again).to_be_visible()
+    approved.append(True)
+    again.click()
+    # THEN the check-in is offered and has the focus (the button tapped went with the waiting notice), and it is said
+    expect(page.get_by_role("button", name="Absen Masuk")).to_be_focused()
+    said = page.locator("p.sr-only[aria-live=polite]")
+    expect(said).to_have_text("Wajah Anda sudah disetujui admin. Anda sudah dapat absen.")
     phone.assert_clean()
 
 

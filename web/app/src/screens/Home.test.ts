@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { VNode } from "preact";
 import type { Profile } from "../types";
 import type { Delivered } from "../outbox";
-import { deliveredSaid, ReadAgain } from "./Home";
+import { CheckAgain, deliveredSaid, FACES_CHECK_MAX_MS, FACES_CHECK_MS, facesAwaited, facesCheckMs, facesSaid, ReadAgain } from "./Home";
 
 interface ButtonProps {
   disabled: boolean;
@@ -54,5 +54,55 @@ describe("captures that waited on the phone, once SMART answered", () => {
   it("say nothing here of a refusal, which is an alert of its own", () => {
     const refused: Delivered = { id: "c", type: "in", captured_at: at, outcome: "refused", message: "Perangkat ini tidak terdaftar.", next: "" };
     expect(deliveredSaid([refused])).toBe("");
+  });
+});
+
+describe("Beranda while the employee's face waits for an admin", () => {
+  const base = { nip: "199001012020012001", nama: "Siti Rahmawati" };
+  const faces = (approved: number, pending: number): Profile =>
+    ({ ...base, enrolled: approved > 0, onboarding: { faces: { approved, pending, last_rejection: null } } }) as unknown as Profile;
+
+  it("asks SMART again while no face is approved: one waiting, none sent yet, or one rejected", () => {
+    expect(facesAwaited(faces(0, 3))).toBe(true);
+    expect(facesAwaited(faces(0, 0))).toBe(true); // an admin may enrol it from the console meanwhile
+    expect(facesAwaited(faces(1, 0))).toBe(false);
+    expect(facesAwaited(faces(1, 2))).toBe(false); // a face approved: the check-in is there already
+    // a SMART without `onboarding` says `enrolled` alone
+    expect(facesAwaited({ ...base, enrolled: false } as Profile)).toBe(true);
+    expect(facesAwaited({ ...base, enrolled: true } as Profile)).toBe(false);
+    expect(facesAwaited(null)).toBe(false); // no day shown: "Coba Lagi" is the way (ReadAgain)
+  });
+
+  it("asks once a minute, waiting longer after reads that got no answer, and at least what SMART asked", () => {
+    expect(FACES_CHECK_MS).toBe(60_000);
+    expect(facesCheckMs(0)).toBe(60_000);
+    expect(facesCheckMs(1)).toBe(120_000);
+    expect(facesCheckMs(3)).toBe(480_000);
+    expect(facesCheckMs(10)).toBe(FACES_CHECK_MAX_MS); // a phone out of signal all morning: every 15 minutes
+    expect(facesCheckMs(0, 300)).toBe(300_000); // SMART busy: its Retry-After
+    expect(facesCheckMs(0, 86_400)).toBe(900_000); // a wrong header does not stop it for a day
+  });
+
+  it("says the approval politely once it is read, and a check asked for that found the face still waiting", () => {
+    expect(facesSaid(faces(0, 3), faces(1, 0), false, "07.13")).toBe("Wajah Anda sudah disetujui admin. Anda sudah dapat absen.");
+    expect(facesSaid(faces(0, 0), faces(1, 0), true, "07.13")).toBe("Wajah Anda sudah disetujui admin. Anda sudah dapat absen.");
+    expect(facesSaid(faces(0, 3), faces(0, 3), true, "07.13")).toBe("Belum disetujui admin. Diperiksa pukul 07.13.");
+    // the minute's own check that found nothing new says nothing; an approved face read again says nothing
+    expect(facesSaid(faces(0, 3), faces(0, 3), false, "07.13")).toBe("");
+    expect(facesSaid(faces(1, 0), faces(1, 0), false, "07.13")).toBe("");
+    // the first read of a first sign-in (nothing shown before) is no change
+    expect(facesSaid(null, faces(1, 0), false, "07.13")).toBe("");
+  });
+
+  it("offers Periksa lagi, which stays focusable while it reads (aria-disabled) and asks once at a time", () => {
+    const onCheck = vi.fn();
+    const idle = CheckAgain({ reading: false, onCheck }) as VNode<ButtonProps & { "aria-disabled"?: boolean }>;
+    expect([idle.type, idle.props.children, idle.props["aria-disabled"]]).toEqual(["button", "Periksa lagi", undefined]);
+    idle.props.onClick();
+    expect(onCheck).toHaveBeenCalledOnce();
+    const busy = CheckAgain({ reading: true, onCheck }) as VNode<ButtonProps & { "aria-disabled"?: boolean }>;
+    expect([busy.props.children, busy.props["aria-disabled"], busy.props.disabled]).toEqual(["Memproses…", true, undefined]);
+    busy.props.onClick();
+    expect(onCheck).toHaveBeenCalledOnce();
   });
 });

@@ -1,7 +1,8 @@
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
-import { messageOf } from "../../../shared/api";
+import { ApiError, messageOf } from "../../../shared/api";
 import { busyLabel } from "../../../shared/ui";
 import { type Delivered, dismiss, flush, OUTBOX_EVENT, type RefusedCapture, refusals, type Waiting, waiting } from "../outbox";
+import { MAX_RETRY_AFTER_S, waitLeft } from "../pace";
 import { navigate } from "../router";
 import { cachedProfile, call, logOut, myProfile } from "../session";
 import { clockOf, dateText, localDay, todayNow } from "../clock";
@@ -24,24 +25,83 @@ function NoZone({ profile }: { profile: Profile }) {
   );
 }
 
-function Onboarding({ profile }: { profile: Profile }) {
+/** Whether a face of the employee is approved (`onboarding` where SMART sends it, else `enrolled`): the check-in
+ * is offered only then. */
+export function faceApproved(profile: Profile): boolean {
+  return profile.onboarding ? profile.onboarding.faces.approved > 0 : profile.enrolled;
+}
+
+/** Whether Beranda keeps asking SMART about the employee's faces: a day is shown and no face is approved yet (one
+ * waits for the admin, none was sent, or it was rejected; an admin may also enrol one from the console). */
+export function facesAwaited(profile: Profile | null): boolean {
+  return profile !== null && !faceApproved(profile);
+}
+
+/** How often Beranda asks SMART again while no face is approved (and only while it is on the screen): a teacher
+ * whose face the admin approves in the hall sees "Absen Masuk" within a minute, without leaving the screen (the
+ * installed app has no reload button). One small read (`GET /v1/me`) a minute, of the few phones still waiting. */
+export const FACES_CHECK_MS = 60_000;
+/** The longest wait between those reads after reads that got no answer (a phone in the hall's corner, out of signal). */
+export const FACES_CHECK_MAX_MS = 15 * 60_000;
+
+/** The wait before the next of those reads after `failed` reads in a row without SMART's day (doubling from a
+ * minute, up to FACES_CHECK_MAX_MS), and at least the `Retry-After` SMART's busy answer asked for (pace.ts's cap). */
+export function facesCheckMs(failed: number, retryAfterS: number | null = null): number {
+  const wait = Math.min(FACES_CHECK_MAX_MS, FACES_CHECK_MS * 2 ** failed);
+  return Math.max(wait, Math.min(retryAfterS ?? 0, MAX_RETRY_AFTER_S) * 1000);
+}
+
+/** What the polite region always on Beranda says after a read of the day (`before`: the day shown until then,
+ * `after`: SMART's; `tapped`: "Periksa lagi" asked for it; `at`: its time, "07.13"): the face approved at last
+ * (the waiting notice goes and "Absen Masuk" comes without a word otherwise), or, to the one who asked, that it
+ * still waits. Nothing for the minute's own reads that found nothing new. */
+export function facesSaid(before: Profile | null, after: Profile, tapped: boolean, at: string): string {
+  if (before && facesAwaited(before) && faceApproved(after)) return "Wajah Anda sudah disetujui admin. Anda sudah dapat absen.";
+  if (tapped && facesAwaited(after)) return `Belum disetujui admin. Diperiksa pukul ${at}.`;
+  return "";
+}
+
+/** "Periksa lagi" beside the wait for the admin: asks SMART now. While a read is under way it says so and does
+ * nothing, `aria-disabled` rather than disabled, so that it keeps the focus (ui.Form's way). */
+export function CheckAgain(p: { reading: boolean; onCheck: () => void }) {
+  return (
+    <button
+      type="button"
+      class="secondary"
+      aria-disabled={p.reading || undefined}
+      onClick={() => {
+        if (!p.reading) p.onCheck();
+      }}
+    >
+      {busyLabel(p.reading, "Periksa lagi")}
+    </button>
+  );
+}
+
+function Onboarding({ profile, reading, onCheck }: { profile: Profile; reading: boolean; onCheck: () => void }) {
   const faces = profile.onboarding?.faces;
-  if (faces ? faces.approved > 0 : profile.enrolled) return null;
+  if (faceApproved(profile)) return null;
   if (faces && faces.pending > 0) {
     return (
-      <div class="notice" role="status">
-        <p class="answer-title">Menunggu persetujuan admin</p>
-        <p>Foto wajah Anda sudah dikirim. Absen dapat dilakukan setelah admin unit menyetujuinya.</p>
-        {faces.pending < PHOTOS ? (
-          <>
+      // The status is the wait and the photos' count; the buttons stand outside it, so that "Periksa lagi" saying
+      // "Memproses…" during the minute's read does not have the whole notice read out again each minute.
+      <div class="notice">
+        <div role="status">
+          <p class="answer-title">Menunggu persetujuan admin</p>
+          <p>Foto wajah Anda sudah dikirim. Absen dapat dilakukan setelah admin unit menyetujuinya.</p>
+          {faces.pending < PHOTOS ? (
             <p>
               Foto terkirim: {faces.pending} dari {PHOTOS}. Lengkapi agar wajah Anda lebih mudah dikenali.
             </p>
-            <button type="button" onClick={() => navigate("/daftar-wajah")}>
-              Lanjutkan Daftar Wajah
-            </button>
-          </>
+          ) : null}
+        </div>
+        <p class="muted">Selama Beranda terbuka, SMART memeriksanya sendiri: tombol Absen Masuk muncul setelah wajah disetujui.</p>
+        {faces.pending < PHOTOS ? (
+          <button type="button" onClick={() => navigate("/daftar-wajah")}>
+            Lanjutkan Daftar Wajah
+          </button>
         ) : null}
+        <CheckAgain reading={reading} onCheck={onCheck} />
       </div>
     );
   }
@@ -208,6 +268,39 @@ function useWindowTurns(today: Today | null): void {
   }, [today?.opens_at, today?.closes_at, turns]);
 }
 
+/** While no face of the employee is approved (`awaited`), the day is read again (`check`) when Beranda comes back to
+ * the screen (the phone taken out of a pocket, another app closed) and `delayMs()` after the last read ended (a
+ * minute; longer after reads without an answer), only while it is on the screen and never during a read: a hidden
+ * Beranda reads nothing, however long. A wait the outbox keeps (pace.ts: SMART said it is busy, or the signal just
+ * came back and the phones under the mast take turns) puts the read off to its end. Stops once a face is approved. */
+function useFacesCheck(awaited: boolean, reading: boolean, delayMs: () => number, check: () => void): void {
+  useEffect(() => {
+    if (!awaited || reading) return undefined;
+    let timer: number | undefined;
+    const arm = (ms: number): void => {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(tick, Math.min(ms, LONGEST_TIMER_MS));
+    };
+    const tick = (): void => {
+      if (document.visibilityState !== "visible") return; // the return to the screen reads
+      const held = waitLeft();
+      if (held > 0) arm(held);
+      else check();
+    };
+    const back = (): void => {
+      if (document.visibilityState !== "visible") return;
+      window.clearTimeout(timer);
+      tick();
+    };
+    arm(delayMs());
+    document.addEventListener("visibilitychange", back);
+    return () => {
+      window.clearTimeout(timer);
+      document.removeEventListener("visibilitychange", back);
+    };
+  }, [awaited, reading]);
+}
+
 export function Home() {
   const [profile, setProfile] = useState<Profile | null>(null);
   const [marks, setMarks] = useState<Marks | null>(null);
@@ -235,6 +328,23 @@ export function Home() {
     retried.current = false;
     document.querySelector<HTMLElement>("main h1")?.focus();
   }, [profile]);
+  // The day shown until the read now under way answers (`facesSaid` tells an approval from it).
+  const shownDay = useRef<Profile | null>(null);
+  shownDay.current = profile;
+  // While no face is approved (useFacesCheck): reads in a row that brought no day of SMART's, and the Retry-After
+  // of the last one's busy answer, which put the next read off.
+  const failedReads = useRef(0);
+  const retryAfter = useRef<number | null>(null);
+  // "Periksa lagi" tapped: its read's outcome is said, and when the face is approved its button, gone with the
+  // waiting notice, leaves the focus to "Absen Masuk" (or the heading), not to the page.
+  const checkTapped = useRef(false);
+  const toCheckin = useRef(false);
+  const checkinButton = useRef<HTMLButtonElement>(null);
+  useLayoutEffect(() => {
+    if (!profile || !toCheckin.current) return;
+    toCheckin.current = false;
+    (checkinButton.current ?? document.querySelector<HTMLElement>("main h1"))?.focus();
+  }, [profile]);
 
   useEffect(() => {
     const abort = new AbortController();
@@ -252,6 +362,13 @@ export function Home() {
       .then(async (p) => {
         const read = await marksOf(call, p.today, abort.signal);
         fresh.current = true;
+        failedReads.current = 0;
+        retryAfter.current = null;
+        const tapped = checkTapped.current;
+        checkTapped.current = false;
+        const told = facesSaid(shownDay.current, p, tapped, clockOf(todayNow().toISOString()));
+        if (told) setSaid(told);
+        toCheckin.current = tapped && faceApproved(p);
         setProfile(p);
         setMarks(read);
         setStale(null);
@@ -261,6 +378,11 @@ export function Home() {
       .catch(async (exc: unknown) => {
         const failure = dayFailure(exc);
         if (abort.signal.aborted || failure.kind === "signed-out") return;
+        failedReads.current += 1;
+        retryAfter.current = exc instanceof ApiError ? exc.retryAfterS : null;
+        // "Periksa lagi" that got no answer: the kept day stays, marked "Tanpa sinyal" (no alert), so it is said
+        if (checkTapped.current && failure.kind !== "refused") setSaid(messageOf(exc));
+        checkTapped.current = false;
         setReading(false);
         if (failure.kind === "refused") {
           fresh.current = true; // SMART's answer: no copy of the phone's shows instead
@@ -316,7 +438,17 @@ export function Home() {
 
   const today = stale === "other-day" ? null : profile?.today ?? null;
   const day = today?.date ?? localDay();
-  const enrolled = profile ? (profile.onboarding ? profile.onboarding.faces.approved > 0 : profile.enrolled) : false;
+  const enrolled = profile ? faceApproved(profile) : false;
+  useFacesCheck(
+    facesAwaited(profile),
+    reading,
+    () => facesCheckMs(failedReads.current, retryAfter.current),
+    () => setReads((n) => n + 1),
+  );
+  function checkAgain(): void {
+    checkTapped.current = true;
+    setReads((n) => n + 1);
+  }
   // On another day than the cached one, a capture made within the cached day's window (a night shift's
   // check-out in the morning after) is that day's, not today's.
   const previous = stale === "other-day" ? profile?.today : undefined;
@@ -344,11 +476,11 @@ export function Home() {
             <dt>Status</dt>
             <dd>{marks ? statusText(today, marks, waitingToday, windowState(today, now)) : "Memuat…"}</dd>
           </dl>
-          <Onboarding profile={profile} />
+          <Onboarding profile={profile} reading={reading} onCheck={checkAgain} />
           <NoZone profile={profile} />
           {enrolled && kind && note ? <p class="notice">{note}</p> : null}
           {enrolled && kind ? (
-            <button type="button" class="big" onClick={() => navigate(`/absen?jenis=${kind}`)}>
+            <button type="button" class="big" ref={checkinButton} onClick={() => navigate(`/absen?jenis=${kind}`)}>
               {KIND_ACTION[kind]}
             </button>
           ) : null}
