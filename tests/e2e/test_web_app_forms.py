@@ -213,6 +213,43 @@ def test_a_field_the_form_s_own_check_refuses_is_marked_invalid_described_by_the
     phone.assert_clean()
 
 
+def test_an_activation_code_not_8_digits_is_refused_on_the_phone_and_spends_no_try(
+    phone: Phone, employee: Employee
+) -> None:
+    page = phone.page
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.url) if r.url.endswith("/v1/auth/activate") else None)
+    # GIVEN the activation form typed from the card with a digit left out (SMART takes any text up to 20
+    # characters: the typo would spend one of the account's 5 tries and one of the hall's shared address slots)
+    page.goto("/app/#/aktivasi")
+    nip, code = page.get_by_label("NIP"), page.get_by_label("Kode aktivasi")
+    nip.fill(employee.nip)
+    code.fill(employee.code[:7])
+    page.get_by_label("Kata sandi baru").fill(PASSWORD)
+    # WHEN "Aktifkan" is tapped, THEN the app says so in the form's words, the code field marked and focused,
+    # and nothing is sent
+    page.get_by_role("button", name="Aktifkan").click()
+    expect(page.get_by_role("alert")).to_have_text("Kode aktivasi harus 8 digit angka.")
+    expect(code).to_have_attribute("aria-invalid", "true")
+    expect(code).to_have_accessible_description("Kode aktivasi harus 8 digit angka.")
+    expect(code).to_be_focused()
+    phone.check_screen("aktivasi-kode-kurang")
+    # ... nor for a digit too many
+    code.fill(employee.code + "1")
+    page.get_by_role("button", name="Aktifkan").click()
+    expect(code).to_have_accessible_description("Kode aktivasi harus 8 digit angka.")
+    page.wait_for_timeout(300)
+    assert sent == []
+    # AND the code as the card prints it, typed with a space in the middle, activates the phone at once: no try
+    # was spent
+    code.fill(f"{employee.code[:4]} {employee.code[4:]}")
+    expect(code).to_have_value(employee.code)
+    page.get_by_role("button", name="Aktifkan").click()
+    expect(page.get_by_text(employee.nama)).to_be_visible()
+    assert len(sent) == 1
+    phone.assert_clean()
+
+
 def test_the_last_enrolment_photo_leaves_the_focus_on_the_wait_for_the_admin(phone: Phone, employee: Employee) -> None:
     page = phone.page
     activate(page, employee)

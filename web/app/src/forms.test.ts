@@ -78,6 +78,19 @@ describe("every field the browser's check asked for (`required`) is asked for in
     expect(told(activationProblems(NIP, "12345678", "Sawah-Hijau-Pagi-2026"))).toBeNull();
   });
 
+  it("Aktivasi: a code is the card's 8 digits; a digit short or one too many is told before it is sent", () => {
+    // SMART takes any text up to 20 characters, so a typo spent one of the account's 5 tries (and one of the hall's
+    // shared address slots); the card prints the code as 8 digits alone (activation_sheet.py, auth/codes.new_code)
+    const password = "Sawah-Hijau-Pagi-2026";
+    expect(told(activationProblems(NIP, "1234567", password))).toBe("Kode aktivasi harus 8 digit angka.");
+    expect(told(activationProblems(NIP, "123456789", password))).toBe("Kode aktivasi harus 8 digit angka.");
+    expect(told(activationProblems(NIP, "1234567", ""))).toBe("Kode aktivasi harus 8 digit angka."); // in field order
+    expect(told(activationProblems(NIP, "00012345", password))).toBeNull(); // leading zeros are digits of the code
+    expect(told(activationProblems(NIP, "1234567a", password))).toBe("Kode aktivasi harus 8 digit angka.");
+    // the field keeps digits only (a code copied as "1234 5678" or "1234-5678" is its 8 digits)
+    expect(told(activationProblems(NIP, digitsOnly("1234-5678"), password))).toBeNull();
+  });
+
   it("Ubah Kata Sandi: the current password, then the new one", () => {
     expect(told(passwordChangeProblems("", ""))).toBe("Kata sandi lama wajib diisi.");
     expect(told(passwordChangeProblems("Sawah-Hijau-Pagi-2026", ""))).toBe("Kata sandi baru wajib diisi.");
@@ -113,6 +126,7 @@ describe("the field a form's check refused, which the form marks invalid and foc
   it("names each form's field by the id its screen gives it", () => {
     expect(refused(activationProblems(NIP.slice(1), "12345678", "Sawah-Hijau-Pagi-2026"))).toBe("nip");
     expect(refused(activationProblems(NIP, "", ""))).toBe("kode");
+    expect(refused(activationProblems(NIP, "1234567", "Sawah-Hijau-Pagi-2026"))).toBe("kode");
     expect(refused(activationProblems(NIP, "12345678", ""))).toBe("sandi-baru");
     expect(refused(loginProblems(NIP, ""))).toBe("sandi");
     expect(refused(passwordChangeProblems("", ""))).toBe("sandi-lama");

@@ -20,6 +20,17 @@ export function nipProblem(nip: string): string | null {
   return nip.length === 18 ? null : "NIP harus 18 digit angka.";
 }
 
+/** How many digits an activation code has (`auth/codes.new_code`; the card prints them as they are). */
+export const CODE_DIGITS = 8;
+
+/** The problem with an activation code (already digits only) before it is sent, or null: empty, or not the card's
+ * 8 digits. SMART takes any text up to 20 characters and counts a wrong one against the account's five tries (and
+ * the hall's shared address), so a digit left out or typed twice is told here, in the NIP's words. */
+export function codeProblem(code: string): string | null {
+  if (!filled(code)) return "Kode aktivasi wajib diisi.";
+  return code.length === CODE_DIGITS && digitsOnly(code) === code ? null : `Kode aktivasi harus ${CODE_DIGITS} digit angka.`;
+}
+
 /** A problem a form's own check found: the field it is about (its id, which is also its name) and what the
  * employee reads. */
 export interface Problem {
@@ -73,7 +84,7 @@ export function loginProblems(nip: string, password: string): (Problem | null)[]
 export function activationProblems(nip: string, code: string, password: string): (Problem | null)[] {
   return [
     about("nip", nipProblem(nip)),
-    about("kode", needed(code, "Kode aktivasi wajib diisi.")),
+    about("kode", codeProblem(code)),
     about("sandi-baru", given(password, "Kata sandi baru wajib diisi.")),
   ];
 }

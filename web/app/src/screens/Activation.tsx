@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { chromeActivationLink, notChrome } from "../browser";
 import { homeAfterFlow } from "../router";
 import { busyLabel } from "../../../shared/ui";
-import { activationProblems, check, digitsOnly } from "../forms";
+import { activationProblems, check, CODE_DIGITS, digitsOnly } from "../forms";
 import { activate } from "../session";
 import { Field, Form, Page, PasswordFields, useSubmit } from "../ui";
 
@@ -19,7 +19,7 @@ export function Activation({ params }: { params: URLSearchParams }) {
   return (
     <Page title="Aktivasi">
       <OpenInChrome nip={nip} code={code} />
-      <p>Masukkan NIP dan kode aktivasi dari kartu aktivasi, lalu buat kata sandi baru (minimal 10 karakter).</p>
+      <p>Masukkan NIP dan kode aktivasi ({CODE_DIGITS} angka) dari kartu aktivasi, lalu buat kata sandi baru (minimal 10 karakter).</p>
       <Form action={busyLabel(busy, "Aktifkan")} busy={busy} error={error} invalid={invalid} onSubmit={submit}>
         <Field id="nip" label="NIP" value={nip} onInput={setNip} clean={digitsOnly} inputMode="numeric" autoComplete="username" />
         <Field id="kode" label="Kode aktivasi" value={code} onInput={setCode} clean={digitsOnly} inputMode="numeric" />
