@@ -994,8 +994,30 @@ def test_activation_sheet_holds_every_nip_of_the_unit(world: World, desk: Callab
     if counted:
         expect(page.get_by_text("Sudah aktivasi:")).to_be_visible()
     page.get_by_label("Hanya yang belum aktivasi").uncheck()
+    printed: list[str] = []
+    page.on("request", lambda r: printed.append(r.url) if r.url.endswith("/activation-codes") else None)
+    # WHEN "Cetak Kode Aktivasi" is clicked, THEN the console first asks, saying that the cards printed before for
+    # these employees stop working and how long the new ones last (decided before the sosialisasi day, not after)
+    page.get_by_role("button", name="Cetak Kode Aktivasi").click()
+    question = page.get_by_role("group", name=re.compile(r"^Kode baru dibuat untuk semua pegawai aktif unit ini"))
+    expect(question).to_be_focused()
+    expect(question).to_contain_text("Kartu yang dicetak sebelumnya untuk pegawai tersebut tidak berlaku lagi.")
+    expect(question).to_contain_text("Kartu baru berlaku 7 hari")
+    expect(question).to_contain_text("beberapa hari sebelum hari sosialisasi")
+    d.settled()  # the unit's list, still loading below, is not what is checked here
+    d.axe("pegawai-cetak-kode-tanya")
+    d.shot("pegawai-cetak-kode-tanya")
+    # ... and "Batal" makes no code
+    question.get_by_role("button", name="Batal").click()
+    expect(page.get_by_role("button", name="Cetak Kode Aktivasi")).to_be_focused()
+    page.wait_for_timeout(300)
+    assert printed == []
+    page.get_by_role("button", name="Cetak Kode Aktivasi").click()
     with page.context.expect_page():
-        page.get_by_role("button", name="Cetak Kode Aktivasi").click()
+        page.get_by_role("button", name="Ya, cetak kode aktivasi").click()
+    # AND once printed, the console says until when the new cards work, as before
+    expect(page.get_by_role("status").filter(has_text="kode aktivasi dibuat, berlaku sampai")).to_be_visible()
+    assert len(printed) == 1
     link = page.get_by_role("link", name="Buka lembar kode aktivasi (PDF)")
     sheet = ApiClient("").request("GET", link.get_attribute("href"))
     assert sheet.status == 200 and sheet.raw.startswith(b"%PDF"), sheet.raw[:100]

@@ -12,7 +12,8 @@ import { expired, type LinksRead, stamped, useFreshLinks } from "../links";
 import { href, type Route } from "../router";
 import { call, canChange, get, mayChange, OWN_RECORD, readsRegency } from "../session";
 import type { Employee, FaceTemplate, Unit } from "../types";
-import { count, dateTime } from "../format";
+import { knownValidityDays, learnValidity, printQuestion } from "../activationSheet";
+import { count, dateTime, serverNow } from "../format";
 import {
   allPages,
   ConfirmButton,
@@ -101,6 +102,7 @@ function UnitPanel({ unit }: { unit: Unit }) {
         });
         setSheet({ ...s, readAt });
         setSheetGone(false);
+        learnValidity(s.expires_at, serverNow()); // the next question says the stage's days
         if (tab) tab.location.href = s.sheet_url;
         reloadUnits();
         return `${count(s.count)} kode aktivasi dibuat, berlaku sampai ${dateTime(s.expires_at)}.`;
@@ -121,9 +123,9 @@ function UnitPanel({ unit }: { unit: Unit }) {
             <input type="checkbox" checked={onlyNew} onChange={(e) => setOnlyNew(e.currentTarget.checked)} /> Hanya yang belum
             aktivasi
           </label>
-          <button type="button" disabled={action.busy} onClick={print}>
-            Cetak Kode Aktivasi
-          </button>
+          {/* Asks first: the new codes void the cards already handed out, and last only days. "Ya" opens the tab
+              in its own click, so the pop-up blocker still sees the person's gesture. */}
+          <ConfirmButton label="Cetak Kode Aktivasi" question={printQuestion(onlyNew, knownValidityDays())} busy={action.busy} onConfirm={print} />
           <p class="hint">Mencetak ulang membuat kode baru: kode pada kartu yang sudah dibagikan kepada pegawai yang sama tidak berlaku lagi.</p>
         </div>
       ) : null}
