@@ -387,6 +387,7 @@ ADOPTION_COLUMNS = (
     Heading("Jumlah Pegawai", 10),
     Heading("Sudah Aktivasi", 10),
     Heading("Wajah Terdaftar", 10),
+    Heading("Menunggu Persetujuan Wajah", 12),
     Heading("Absen Aplikasi", 10),
     Heading("Absen Mesin Sidik Jari", 12),
     Heading("Keduanya", 10),

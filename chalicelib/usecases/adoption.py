@@ -9,8 +9,8 @@ A digest not yet vouched for by a rebuild (`DayDigest.complete`: it may lack eve
 written) is rebuilt from that day's events once, and stays complete: a day without events is given an empty
 digest, so a later report reads nothing but digests. A day counts the unit's members of that day: an employee
 who moved in later, or was deactivated before it, is not counted; one who moved away since is counted in the
-unit they are in now only. `activated` and `enrolled` are the employees' state now: SMART keeps no history of
-them.
+unit they are in now only. `activated`, `enrolled` and `awaiting_approval` are the employees' state now: SMART
+keeps no history of them.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def _unit(
     unit = runtime.people().get_unit(unor_id)
     cutover = runtime.timeclock().cutover_of(unor_id)
     employees = list(runtime.people().iter_employees_of_unit(unor_id))
-    staff = [StaffState(e.nip, e.device_bound, e.enrolled_for(models)) for e in employees]
+    staff = [StaffState(e.nip, e.device_bound, e.enrolled_for(models), e.face_pending) for e in employees]
     members = [e.as_member() for e in employees]
     digests = _digests(unor_id, days)
     uses = []
@@ -101,7 +101,19 @@ def _day(c: AdoptionCounts) -> AdoptionDay:
 
 def _xlsx(report: AdoptionReport, settings: Settings) -> ExportLink:
     rows = [
-        [d.date, u.unor_nama, d.employees, d.activated, d.enrolled, d.app, d.fingerprint, d.both, d.none, u.cutover]
+        [
+            d.date,
+            u.unor_nama,
+            d.employees,
+            d.activated,
+            d.enrolled,
+            d.awaiting_approval,
+            d.app,
+            d.fingerprint,
+            d.both,
+            d.none,
+            u.cutover,
+        ]
         for u in report.units
         for d in u.days
     ]

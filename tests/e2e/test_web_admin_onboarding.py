@@ -89,3 +89,30 @@ def test_a_super_admin_finds_a_name_in_every_unit_and_the_units_are_listed_by_na
     row.get_by_role("link", name=sought).click()
     expect(page.get_by_role("heading", name=sought)).to_be_visible()
     d.assert_clean()
+
+
+def test_adopsi_counts_the_faces_held_up_by_a_unit_admin_and_leads_to_that_units_queue(
+    world: World, desk: Callable[..., Desk]
+) -> None:
+    # GIVEN a unit where one employee enrolled their face in the app and no admin decided it yet
+    tag = secrets.token_hex(2).upper()
+    unit_id, unit_name = f"TUNGGU-{tag}", f"SD Negeri Tunggu {tag}"
+    waiting, waiting_name = fresh_nip(), f"Sri Wahyuni {tag}"
+    _import_unit(world.admin, unit_id, unit_name, [(waiting, waiting_name), (fresh_nip(), f"Dedi Kurnia {tag}")])
+    _self_enrol(world, waiting)
+    # WHEN BKPSDM opens "Adopsi"
+    d = desk(admin="bootstrap")
+    d.open("Adopsi")
+    page = d.page
+    table = page.get_by_role("table", name=re.compile("^Adopsi per unit"))
+    # THEN the unit's row counts one employee held up by the admin alone, as a link to the unit's queue
+    held = table.get_by_role("row").filter(has_text=unit_name).locator('td[data-label="Menunggu persetujuan wajah"]')
+    expect(held).to_have_text("1")
+    d.axe("adopsi")
+    held.get_by_role("link", name="1").click()
+    # AND the link opens "Pegawai" on that unit with the faces awaiting approval shown, the employee among them
+    expect(page.get_by_label("Unit", exact=True)).to_have_value(unit_id)
+    expect(page.get_by_label("Tampilkan")).to_have_value("face-pending")
+    queue = page.get_by_role("region", name="Wajah menunggu persetujuan")
+    expect(queue.get_by_role("row").filter(has_text=waiting_name)).to_have_count(1)
+    d.assert_clean()

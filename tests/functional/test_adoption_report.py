@@ -42,7 +42,14 @@ def setup_units() -> None:
     PEOPLE.bind_device(B, PhoneBinding("android-phone-bbbb"))
     # An approved face made by the scoring policy's models, as an approval notes it (decision 381)
     models = ",".join(policy_models(load_settings()))
-    EmployeeModel(A).update(actions=[EmployeeModel.template_count.set(1), EmployeeModel.face_model.set(models)])
+    EmployeeModel(A).update(
+        actions=[
+            EmployeeModel.template_count.set(1),
+            EmployeeModel.face_model.set(models),
+            EmployeeModel.pending_faces.set(1),  # another photo waits: A can check in, not held up
+        ]
+    )
+    EmployeeModel(B).update(actions=[EmployeeModel.pending_faces.set(2)])  # B's faces wait, none approved
     PEOPLE.put_employee(Employee(nip=C, nama="Cucu", unor_id="U1"))
     PEOPLE.put_employee(Employee(nip=E, nama="Euis", unor_id="U1", active=False))
     PEOPLE.put_employee(Employee(nip=D, nama="Dadang", unor_id="U2"))
@@ -77,6 +84,7 @@ def test_adoption_per_unit_and_day_by_source(api: Api) -> None:
         "fingerprint": 2,
         "both": 1,
         "none": 0,
+        "awaiting_approval": 1,
     }
     assert (tuesday["app"], tuesday["fingerprint"], tuesday["none"]) == (0, 0, 3)
     assert [d["fingerprint"] for d in units["U2"]["days"]] == [0, 1]
@@ -125,8 +133,17 @@ def test_a_unit_admin_sees_only_their_units_and_the_xlsx_has_indonesian_headers(
     content = s3_client(settings.region).get_object(Bucket=settings.bucket, Key=key)["Body"].read()
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:4] == ("Tanggal", "Unit", "Jumlah Pegawai", "Sudah Aktivasi")
+    assert rows[0][:6] == (
+        "Tanggal",
+        "Unit",
+        "Jumlah Pegawai",
+        "Sudah Aktivasi",
+        "Wajah Terdaftar",
+        "Menunggu Persetujuan Wajah",
+    )
     assert len(rows) == 1 + 2 * 2
+    # Budi's faces wait for U1's admin, none approved; Asep's extra photo waits too, but he can check in
+    assert {(row[1], row[4], row[5]) for row in rows[1:]} == {("SDN 1 Ngamprah", 1, 1), ("Puskesmas Batujajar", 0, 0)}
 
 
 def regency_report(start: date, end: date) -> AdoptionReport:

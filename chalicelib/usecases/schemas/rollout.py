@@ -133,6 +133,11 @@ class AdoptionCounts(Result):
     employees: int = Field(ge=0, description="Active employees of the unit.")
     activated: int = Field(ge=0, description="Employees who activated the app (a phone is bound).")
     enrolled: int = Field(ge=0, description="Employees with an approved face a check-in compares with.")
+    awaiting_approval: int = Field(
+        ge=0,
+        description="Employees whose face waits for the unit admin's decision, none approved yet: they cannot check in"
+        " until the admin decides (the employee list's filter `Menunggu persetujuan wajah` names them).",
+    )
     app: int = Field(ge=0, description="Employees with a counted app check-in or check-out that day.")
     fingerprint: int = Field(ge=0, description="Employees with a counted fingerprint punch that day.")
     both: int = Field(ge=0, description="Employees counted in both `app` and `fingerprint`.")

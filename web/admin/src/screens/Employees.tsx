@@ -48,6 +48,12 @@ const COLUMNS: Column<Employee>[] = [
 /** The choice of "Tampilkan" that shows the unit's queue of faces awaiting approval instead of the employees. */
 const QUEUE = "face-pending";
 
+/** The Pegawai screen of a unit showing the faces that wait for its admin ("Menunggu persetujuan wajah"): where
+ * the adoption report's waiting count leads. */
+export function facesQueueHref(unorId: string): string {
+  return href(["pegawai"], { unit: unorId, tampil: QUEUE });
+}
+
 const FILTERS: [string, string, (e: Employee) => boolean][] = [
   ["", "Semua", () => true],
   ["active", "Aktif", (e) => e.active],
@@ -171,7 +177,8 @@ export function Employees({ route }: { route: Route }) {
   const several = units.length > 1;
   const [unit, setUnit] = useState(route.params.get("unit") ?? units[0]?.unor_id ?? "");
   const [q, setQ] = useState("");
-  const [filter, setFilter] = useState("");
+  // "tampil" names a filter in the address (facesQueueHref); an unknown one shows all
+  const [filter, setFilter] = useState(FILTERS.find((f) => f[0] === route.params.get("tampil"))?.[0] ?? "");
   const needle = normalised(q);
   const listing = employeeListing(unit, useSettled(q, 400));
   // The unit's employees (every page, shown as they arrive), or the server's search across the admin's units.

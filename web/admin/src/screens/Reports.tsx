@@ -7,6 +7,7 @@ import { dayText, monthText } from "../../../shared/months";
 import { useConsole, unitOptions } from "../context";
 import type { Route } from "../router";
 import type { Unit } from "../types";
+import { facesQueueHref } from "./Employees";
 import { call, canChange, fetchFile, fileTooLarge, get, readsRegency, upload, withQuery, type Query } from "../session";
 import {
   confirmation,
@@ -732,6 +733,8 @@ interface AdoptionDay {
   employees: number;
   activated: number;
   enrolled: number;
+  /** Employees whose face waits for the unit admin, none approved: they cannot check in until the admin decides. */
+  awaiting_approval: number;
   app: number;
   fingerprint: number;
   both: number;
@@ -794,6 +797,12 @@ function daysAgo(n: number): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** A unit's employees held up by their admin alone (a face sent, none approved): the unit's queue is one click
+ * away, where the admin (or BKPSDM with the admin) decides them. */
+function Waiting({ unorId, count }: { unorId: string; count: number }) {
+  return count ? <a href={facesQueueHref(unorId)}>{count}</a> : <>0</>;
+}
+
 export function Adoption(_: { route: Route }) {
   const { units } = useConsole();
   const [unit, setUnit] = useState("");
@@ -848,6 +857,11 @@ export function Adoption(_: { route: Route }) {
               { label: "Pegawai", cell: (u) => u.last?.employees ?? 0, sort: (u) => u.last?.employees ?? 0 },
               { label: "Aktivasi", cell: (u) => u.last?.activated ?? 0, sort: (u) => u.last?.activated ?? 0 },
               { label: "Wajah", cell: (u) => u.last?.enrolled ?? 0, sort: (u) => u.last?.enrolled ?? 0 },
+              {
+                label: "Menunggu persetujuan wajah",
+                cell: (u) => <Waiting unorId={u.unor_id} count={u.last?.awaiting_approval ?? 0} />,
+                sort: (u) => u.last?.awaiting_approval ?? 0,
+              },
               { label: "Aplikasi", cell: (u) => u.last?.app ?? 0, sort: (u) => u.last?.app ?? 0 },
               { label: "Sidik jari", cell: (u) => u.last?.fingerprint ?? 0, sort: (u) => u.last?.fingerprint ?? 0 },
               { label: "Peralihan", cell: (u) => u.cutover ?? "Belum", sort: (u) => u.cutover ?? "" },
