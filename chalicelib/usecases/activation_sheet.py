@@ -28,7 +28,7 @@ from chalicelib.store.photos import export_key
 from chalicelib.usecases import access, directory, faces
 from chalicelib.usecases.auth import epoch
 from chalicelib.usecases.disclosure import evidence_ttl_s
-from chalicelib.usecases.schemas.admin_views import ActivationSheet, ActivationSheetRequest
+from chalicelib.usecases.schemas.admin_views import ActivationSheet, ActivationSheetRequest, LeftOut, LeftOutReason
 
 COLUMNS, ROWS = 2, 4  # cards per A4 page: 2 x 4, 95 x 68 mm each
 CARD_W, CARD_H, MARGIN = 95.0, 68.0, 10.0
@@ -74,15 +74,18 @@ def issue(
     """New codes for the unit's active employees (only those without a bound phone, by default), a PDF of their
     cards in the bucket, one audit entry for the batch. An operator's own record is left out: their code comes
     from another admin (`access.require_not_own`); so is a reset employee whose code from this admin would be
-    refused at its use (`refused_at_use`: the audit entry names them)."""
+    refused at its use (`refused_at_use`: the audit entry names them). The answer names both (`left_out`), so
+    the admin hands out the sheet knowing who still needs a code from a colleague."""
     unit = directory.unit_in_scope(actor, unor_id)
-    candidates = [
+    asked = [
         e
         for e in runtime.people().iter_employees_of_unit(unor_id)
-        if e.active and not (body.only_not_activated and e.device_bound) and not access.is_own(actor, e.nip)
+        if e.active and not (body.only_not_activated and e.device_bound)
     ]
-    four_eyes = [e.nip for e in candidates if refused_at_use(actor, e, now)]
-    employees = [e for e in candidates if e.nip not in four_eyes]
+    reasons = {e.nip: reason for e in asked if (reason := _left_out_because(actor, e, now))}
+    left_out = [LeftOut(nip=e.nip, nama=e.nama, reason=reasons[e.nip]) for e in asked if e.nip in reasons]
+    four_eyes = [nip for nip, reason in reasons.items() if reason == "four_eyes"]
+    employees = [e for e in asked if e.nip not in reasons]
     expires = epoch(now) + settings.activation_ttl_s
     expires_at = datetime.fromtimestamp(expires, tz=now.tzinfo)
     printed = expires_at.astimezone(settings.tz).strftime("%d-%m-%Y %H:%M")
@@ -108,7 +111,15 @@ def issue(
         detail["four_eyes"] = four_eyes
     runtime.audit().record(actor.subject, "unit.activation_codes", unor_id, detail, role=actor.role)
     url = store.presign(object_key, evidence_ttl_s(settings), filename)
-    return ActivationSheet(count=len(cards), expires_at=iso(expires_at), sheet_url=url)
+    return ActivationSheet(count=len(cards), expires_at=iso(expires_at), sheet_url=url, left_out=left_out)
+
+
+def _left_out_because(actor: Principal, employee: Employee, now: datetime) -> LeftOutReason | None:
+    """Why `actor`'s sheet has no card for the employee, whose code must come from another admin: the actor's own
+    record (`access.require_not_own`), or a code that would be refused at its use (`refused_at_use`); None: a card."""
+    if access.is_own(actor, employee.nip):
+        return "own_record"
+    return "four_eyes" if refused_at_use(actor, employee, now) else None
 
 
 def _audit_codes(actor: Principal, unor_id: str, employees: Sequence[Employee]) -> None:

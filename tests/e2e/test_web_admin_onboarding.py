@@ -12,7 +12,7 @@ import re
 import secrets
 from collections.abc import Callable
 
-from tests.e2e.web_console import Desk, World, _admin_user, _expect, _import_unit, _self_enrol, expect
+from tests.e2e.web_console import PASSWORD, Desk, World, _admin_user, _expect, _import_unit, _self_enrol, expect
 from tools.nips import fresh_nip
 
 
@@ -115,4 +115,31 @@ def test_adopsi_counts_the_faces_held_up_by_a_unit_admin_and_leads_to_that_units
     expect(page.get_by_label("Tampilkan")).to_have_value("face-pending")
     queue = page.get_by_role("region", name="Wajah menunggu persetujuan")
     expect(queue.get_by_role("row").filter(has_text=waiting_name)).to_have_count(1)
+    d.assert_clean()
+
+
+def test_a_school_operator_printing_the_sheet_is_told_their_own_card_comes_from_another_admin(
+    world: World, desk: Callable[..., Desk]
+) -> None:
+    # GIVEN a school whose operator (its unit admin) is one of its teachers, neither of them activated yet
+    tag = secrets.token_hex(2).upper()
+    unit_id, unit_name = f"OPS-{tag}", f"SD Negeri Operator {tag}"
+    (own, own_name), colleague = (fresh_nip(), f"Rina Operator {tag}"), fresh_nip()
+    _import_unit(world.admin, unit_id, unit_name, [(own, own_name), (colleague, f"Hadi Guru {tag}")])
+    username = f"konsol-operator-{tag.lower()}"
+    body = {"username": username, "password": PASSWORD, "role": "unit_admin", "unit_ids": [unit_id], "nip": own}
+    _expect(world.admin.post("/v1/admin/users", body), 201, "operator")
+    # WHEN the operator prints the school's activation sheet
+    d = desk()
+    d.login(username, PASSWORD)
+    page = d.page
+    page.goto(f"/admin/#/pegawai?unit={unit_id}")
+    page.get_by_role("button", name="Cetak Kode Aktivasi").click()
+    with page.context.expect_page():
+        page.get_by_role("button", name="Ya, cetak kode aktivasi").click()
+    # THEN the console says one card was made and that the operator's own has to come from another admin (the
+    # sheet leaves it out), rather than the operator finding it missing in the hall
+    said = page.get_by_role("status").filter(has_text="kode aktivasi dibuat")
+    expect(said).to_contain_text("1 kode aktivasi dibuat")
+    expect(said).to_contain_text(f"Tanpa kartu, kodenya harus dibuat admin lain: {own_name} (data Anda sendiri).")
     d.assert_clean()

@@ -214,3 +214,5 @@ def test_an_operator_s_own_code_is_left_off_the_unit_s_activation_sheet(operator
     assert answer.status == 201 and answer.body["count"] == 1, answer.body
     text = pdf_text(fetch(answer.body["sheet_url"]).content)
     assert COLLEAGUE in text and employee.nip not in text
+    # AND the answer names the operator's record as left out, so they know their own card comes from a colleague
+    assert answer.body["left_out"] == [{"nip": employee.nip, "nama": "Asep Saepudin", "reason": "own_record"}]

@@ -3,7 +3,7 @@ attempts, the audit log and the printable activation sheet (API.md "Admin views"
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -106,7 +106,25 @@ class ActivationSheetRequest(Request):
     )
 
 
+LeftOutReason = Literal["own_record", "four_eyes"]
+
+
+class LeftOut(Result):
+    """An employee the sheet was asked for who has no card on it: their code must come from another admin."""
+
+    nip: str
+    nama: str
+    reason: LeftOutReason = Field(
+        description="`own_record`: the printing admin's own employee record; `four_eyes`: an account activated"
+        " before, one of whose faces the printing admin put on within the last week (the code would be refused at"
+        " its use)."
+    )
+
+
 class ActivationSheet(Result):
     count: int = Field(description="Codes issued (one card each on the sheet).")
     expires_at: InstantText
     sheet_url: str = Field(json_schema_extra={"format": "uri"}, description="A4 PDF, short-lived signed URL.")
+    left_out: list[LeftOut] = Field(
+        default_factory=list, description="Employees asked for who have no card: another admin gives their code."
+    )

@@ -39,7 +39,7 @@ from chalicelib.store.faces import PENDING_PER_EMPLOYEE, Decision, NewTemplate
 from chalicelib.store.memory.people import InMemoryPeopleRepository
 from chalicelib.store.repositories import Repositories
 from chalicelib.usecases import activation_sheet, admin_views, adoption, auth, directory, faces, me, onboarding
-from chalicelib.usecases.schemas.admin_views import ActivationSheetRequest, AuditQuery
+from chalicelib.usecases.schemas.admin_views import ActivationSheet, ActivationSheetRequest, AuditQuery
 from chalicelib.usecases.schemas.attendance import EnrolRequest, FacesRecomputed
 from chalicelib.usecases.schemas.core import ActivateRequest, EmployeesQuery
 from chalicelib.usecases.schemas.faces import PendingFacesQuery
@@ -753,10 +753,19 @@ def phone_state() -> tuple[object, ...]:
     )
 
 
+def issued_sheet(admin: Principal, settings: Settings, now: datetime, *, only_not_activated: bool) -> ActivationSheet:
+    """The unit sheet `admin` issues for U1."""
+    body = ActivationSheetRequest(only_not_activated=only_not_activated)
+    return activation_sheet.issue(admin, "U1", body, settings, now=now, base_url="https://smart.example.go.id")
+
+
 def sheet_codes(admin: Principal, settings: Settings, now: datetime, *, only_not_activated: bool) -> dict[str, str]:
     """The codes printed on the unit sheet `admin` issues for U1, by NIP (read back from the PDF)."""
-    body = ActivationSheetRequest(only_not_activated=only_not_activated)
-    sheet = activation_sheet.issue(admin, "U1", body, settings, now=now, base_url="https://smart.example.go.id")
+    return printed_codes(issued_sheet(admin, settings, now, only_not_activated=only_not_activated), settings)
+
+
+def printed_codes(sheet: ActivationSheet, settings: Settings) -> dict[str, str]:
+    """The codes a sheet prints, by NIP (read back from its PDF)."""
     pdf = pypdf.PdfReader(io.BytesIO(runtime.photos(settings).resolve(sheet.sheet_url)))
     text = "\n".join(page.extract_text() for page in pdf.pages)
     return dict(re.findall(r"NIP: (\d{18})\s+(\d{8})", text))
@@ -806,7 +815,10 @@ def test_the_sheet_leaves_out_an_employee_whose_code_its_admin_could_not_use_aft
     onboarding.reset_device(COLLEAGUE, NIP, now)
     # WHEN he prints the unit's sheet of employees without a phone, THEN the employee has no card from him (it would
     # be refused at use), the colleague never activated has one
-    assert set(sheet_codes(RESETTER, settings, now, only_not_activated=True)) == {OTHER}
+    sheet = issued_sheet(RESETTER, settings, now, only_not_activated=True)
+    assert set(printed_codes(sheet, settings)) == {OTHER}
+    # AND the answer names the employee left out and why, so he asks a colleague for that code
+    assert [(e.nip, e.reason) for e in sheet.left_out] == [(NIP, "four_eyes")]
     entry = [d for _, a, _, d in trail() if a == "unit.activation_codes"][-1]
     assert entry == {"count": 1, "only_not_activated": True, "four_eyes": [NIP]}
     # AND another admin's sheet has it

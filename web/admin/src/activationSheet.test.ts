@@ -1,7 +1,7 @@
 // "Cetak Kode Aktivasi" (activationSheet.ts): what the console asks before a unit's sheet replaces the codes of
 // cards already handed out, and how long it says the new cards last.
 import { describe, expect, it } from "vitest";
-import { DEFAULT_VALIDITY_DAYS, knownValidityDays, learnValidity, printQuestion, validityDays } from "./activationSheet";
+import { DEFAULT_VALIDITY_DAYS, knownValidityDays, learnValidity, leftOutSaid, printQuestion, validityDays } from "./activationSheet";
 
 const DAY_MS = 86_400_000;
 
@@ -52,5 +52,19 @@ describe("the days the question says", () => {
     expect(knownValidityDays()).toBe(14);
     learnValidity("", now); // an answer without a readable expiry teaches nothing
     expect(knownValidityDays()).toBe(14);
+  });
+});
+
+describe("who the printed sheet has no card for", () => {
+  it("names them and why, so the admin asks a colleague for their codes before the hall", () => {
+    expect(leftOutSaid([])).toBe("");
+    expect(
+      leftOutSaid([
+        { nip: "198703152010012004", nama: "Siti Aminah", reason: "own_record" },
+        { nip: "199001012020012001", nama: "Budi Santoso", reason: "four_eyes" },
+      ]),
+    ).toBe(
+      "Tanpa kartu, kodenya harus dibuat admin lain: Siti Aminah (data Anda sendiri), Budi Santoso (wajahnya Anda daftarkan dalam 7 hari terakhir).",
+    );
   });
 });

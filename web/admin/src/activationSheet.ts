@@ -39,3 +39,26 @@ export function printQuestion(onlyNew: boolean, days: number): string {
     `Kartu baru berlaku ${days} hari: cetak paling cepat beberapa hari sebelum hari sosialisasi. Cetak sekarang?`
   );
 }
+
+/** An employee the sheet was asked for who has no card on it (the API's `left_out`): their code must come from
+ * another admin. `own_record`: the printing admin's own record; `four_eyes`: an account activated before, one of
+ * whose faces the printing admin put on within the week (their code would be refused at its use). */
+export interface LeftOut {
+  nip: string;
+  nama: string;
+  reason: "own_record" | "four_eyes";
+}
+
+const WHY_LEFT_OUT: Record<LeftOut["reason"], string> = {
+  own_record: "data Anda sendiri",
+  four_eyes: "wajahnya Anda daftarkan dalam 7 hari terakhir",
+};
+
+/** What the console says after printing about those without a card (nothing when everyone has one): the admin
+ * hands out the sheet knowing who still needs a code from a colleague, rather than finding the card missing in
+ * the hall. */
+export function leftOutSaid(leftOut: readonly LeftOut[]): string {
+  if (!leftOut.length) return "";
+  const named = leftOut.map((e) => `${e.nama} (${WHY_LEFT_OUT[e.reason]})`).join(", ");
+  return `Tanpa kartu, kodenya harus dibuat admin lain: ${named}.`;
+}

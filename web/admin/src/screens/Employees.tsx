@@ -12,7 +12,7 @@ import { expired, type LinksRead, stamped, useFreshLinks } from "../links";
 import { href, type Route } from "../router";
 import { call, canChange, get, mayChange, OWN_RECORD, readsRegency } from "../session";
 import type { Employee, FaceTemplate, Unit } from "../types";
-import { knownValidityDays, learnValidity, printQuestion } from "../activationSheet";
+import { knownValidityDays, learnValidity, type LeftOut, leftOutSaid, printQuestion } from "../activationSheet";
 import { count, dateTime, serverNow } from "../format";
 import {
   allPages,
@@ -85,6 +85,7 @@ interface Sheet {
   count: number;
   expires_at: string;
   sheet_url: string;
+  left_out?: LeftOut[];
 }
 
 /** Said in place of the sheet's link once it has expired: printing again makes new codes, which void cards handed out. */
@@ -111,7 +112,7 @@ function UnitPanel({ unit }: { unit: Unit }) {
         learnValidity(s.expires_at, serverNow()); // the next question says the stage's days
         if (tab) tab.location.href = s.sheet_url;
         reloadUnits();
-        return `${count(s.count)} kode aktivasi dibuat, berlaku sampai ${dateTime(s.expires_at)}.`;
+        return [`${count(s.count)} kode aktivasi dibuat, berlaku sampai ${dateTime(s.expires_at)}.`, leftOutSaid(s.left_out ?? [])].join(" ").trim();
       } catch (exc) {
         tab?.close();
         throw exc;
