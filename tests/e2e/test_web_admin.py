@@ -203,9 +203,9 @@ def test_an_auditor_reads_everything_and_sees_no_change_button(world: World, des
     expect(page.get_by_role("heading", name="Wajah")).to_be_visible()
     for name in ("Buat Kode Aktivasi", "Reset Perangkat", "Simpan Jadwal", "Simpan Jadwal Sif", "Hapus Wajah"):
         expect(page.get_by_role("button", name=name)).to_have_count(0)
-    # ... but reads what is set: the employee's own schedule versions and saved shift dates
+    # ... but reads what is set: the employee's own schedule versions and saved shift dates (in words)
     expect(page.get_by_role("table", name="Versi jadwal pegawai")).to_be_visible()
-    expect(page.get_by_role("table", name=re.compile("^Sif tersimpan"))).to_contain_text(_jakarta_today())
+    expect(page.get_by_role("table", name=re.compile("^Sif tersimpan"))).to_contain_text(day_text(_jakarta_today()))
     # AND the face photos this page showed are on record as handed to this auditor, one link per photo (once the
     # page has them: the "Wajah" heading shows before its list is read, and the API records the links before it
     # answers the list, so the photos on the page mean the record is there)
@@ -588,14 +588,15 @@ def test_fingerprint_pins_logs_and_the_cutover_date_are_handled_in_the_console(
     save = cutover.get_by_role("button", name="Simpan Tanggal Peralihan")
     # ... a date already past (it would void yesterday's punches) waits until the super admin says they understand
     cutover.get_by_label("Hanya aplikasi mulai").fill(yesterday)
-    expect(cutover.get_by_role("alert")).to_contain_text(f"absen mesin sejak {yesterday} tidak dihitung lagi")
+    expect(cutover.get_by_role("alert")).to_contain_text(f"absen mesin sejak {day_text(yesterday)} tidak dihitung lagi")
     expect(save).to_be_disabled()
     cutover.get_by_label("Saya paham").check()
     expect(save).to_be_enabled()
     cutover.get_by_label("Hanya aplikasi mulai").fill(_jakarta_today())
     expect(cutover.get_by_role("alert")).to_have_count(0)
     cutover.get_by_role("button", name="Simpan Tanggal Peralihan").click()
-    expect(cutover.get_by_text(f"Mulai {_jakarta_today()}, hanya absen aplikasi yang dihitung")).to_be_visible()
+    started = f"Mulai {day_text(_jakarta_today())}, hanya absen aplikasi yang dihitung"  # the date in words
+    expect(cutover.get_by_text(started)).to_be_visible()
     query = f"from={_jakarta_today()}&to={_jakarta_today()}&unor_id={world.other_unit_id}"
     report = _expect(world.admin.get(f"/v1/admin/reports/adoption?{query}"), 200, "adoption")
     assert [u["cutover"] for u in report["units"]] == [_jakarta_today()]

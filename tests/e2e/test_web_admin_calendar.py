@@ -16,7 +16,7 @@ from chalicelib.attendance.calendar import plan_day
 from chalicelib.attendance.rules import RuleTable
 from chalicelib.domain.calendar import DateRange, EmployeePlan, RamadanPeriod, RegencyCalendar
 from chalicelib.domain.schedule import ScheduleVersion, WeekSchedule, WorkHours
-from tests.e2e.web_console import Desk, World, _expect, _jakarta_today, expect
+from tests.e2e.web_console import Desk, World, _expect, _jakarta_today, day_text, expect
 
 
 def test_a_unit_schedule_saved_for_today_is_shown_to_start_tomorrow(world: World, desk: Callable[..., Desk]) -> None:
@@ -33,14 +33,17 @@ def test_a_unit_schedule_saved_for_today_is_shown_to_start_tomorrow(world: World
     form.get_by_label("Masuk Senin").fill("06:45")
     form.get_by_role("button", name="Simpan Jadwal").click()
     # THEN the console names tomorrow, and why, as does the list of versions for the one the API stored as today's
+    # (the dates as people read them: "8 Desember 2026", never the ISO form of the API)
     expect(form.get_by_role("status")).to_have_text(
-        f"Jadwal tersimpan, berlaku mulai {tomorrow}: "
-        f"tanggal {today} sudah berjalan dan tetap memakai jadwal sebelumnya."
+        f"Jadwal tersimpan, berlaku mulai {day_text(tomorrow)}: "
+        f"tanggal {day_text(today)} sudah berjalan dan tetap memakai jadwal sebelumnya."
     )
     versions = _expect(world.admin.get(f"/v1/admin/units/{world.unit_id}/schedule"), 200, "schedule")["versions"]
     assert versions[-1]["effective_from"] == today, versions
     row = page.get_by_role("table", name="Versi jadwal unit").get_by_role("row").filter(has_text="Senin 06:45")
-    expect(row.locator('td[data-label="Berlaku mulai"]')).to_have_text(f"{tomorrow} (diisi {today})")
+    expect(row.locator('td[data-label="Berlaku mulai"]')).to_have_text(
+        f"{day_text(tomorrow)} (diisi {day_text(today)})"
+    )
     d.assert_clean()
 
 
@@ -74,13 +77,14 @@ def test_a_holiday_is_saved_with_the_kind_chosen_and_listed_with_it(world: World
     form.get_by_label("Jenis libur").select_option(label="Cuti bersama")
     with page.expect_response(lambda r: r.request.method == "PUT" and r.url.endswith(f"/holidays/{day}")) as saved:
         form.get_by_role("button", name="Simpan Hari Libur").click()
-    # THEN the API got that kind, and the console names it in the outcome and in the year's list
+    # THEN the API got that kind, and the console names it in the outcome and in the year's list, the date in words
     assert saved.value.request.post_data_json == {"name": "Cuti Bersama Hari Raya Natal", "kind": "cuti_bersama"}
     expect(page.get_by_role("status")).to_have_text(
-        f"Hari libur tersimpan: {day} Cuti Bersama Hari Raya Natal (Cuti bersama)."
+        f"Hari libur tersimpan: {day_text(day)} Cuti Bersama Hari Raya Natal (Cuti bersama)."
     )
     page.get_by_label("Tahun").fill(day[:4])
-    row = page.get_by_role("table", name=f"Hari libur {day[:4]}").locator("tbody tr").filter(has_text=day)
+    row = page.get_by_role("table", name=f"Hari libur {day[:4]}").locator("tbody tr").filter(has_text=day_text(day))
+    expect(row.locator('td[data-label="Tanggal"]')).to_have_text(day_text(day))
     expect(row.locator('td[data-label="Jenis"]')).to_have_text("Cuti bersama")
     d.axe("hari-libur-jenis")
     d.assert_clean()

@@ -107,7 +107,7 @@ def test_a_rows_buttons_are_named_after_its_row(world: World, desk: Callable[...
     page.get_by_label("Dari").fill(start.isoformat())
     page.get_by_label("Sampai").fill(end.isoformat())
     row = page.get_by_role("row").filter(has_text=world.nama)
-    question = f"Batalkan sakit {world.nama} {start.isoformat()} – {end.isoformat()}?"
+    question = f"Batalkan sakit {world.nama} {day_text(start)} – {day_text(end)}?"  # as the row writes them
     # (the button itself names it too: the question's first sentence)
     expect(row.get_by_role("button", name=question.removesuffix("?"), exact=True)).to_have_count(1)
     row.get_by_role("button", name="Batalkan").click()

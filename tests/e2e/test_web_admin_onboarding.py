@@ -105,6 +105,7 @@ def test_adopsi_counts_the_faces_held_up_by_a_unit_admin_and_leads_to_that_units
     d.open("Adopsi")
     page = d.page
     table = page.get_by_role("table", name=re.compile("^Adopsi per unit"))
+    expect(table).to_have_accessible_name(re.compile(r"^Adopsi per unit pada \d{1,2} [A-Z][a-z]+ \d{4}$"))  # as read
     # THEN the unit's row counts one employee held up by the admin alone, as a link to the unit's queue
     held = table.get_by_role("row").filter(has_text=unit_name).locator('td[data-label="Menunggu persetujuan wajah"]')
     expect(held).to_have_text("1")

@@ -70,16 +70,16 @@ def test_a_super_admin_sets_the_ramadan_period_and_a_refused_one_stores_nothing(
     expect(form).to_contain_text(f"Belum ada periode Ramadan untuk tahun {year}.")
     form.get_by_label("Selesai").fill(end.isoformat())
     form.get_by_role("button", name="Simpan Periode Ramadan").click()
-    # THEN the console names the stored period, and the API stored exactly these dates for that year
-    expect(form.get_by_role("status")).to_have_text(
-        f"Periode Ramadan {year} tersimpan: {start.isoformat()} s.d. {end.isoformat()}."
-    )
+    # THEN the console names the stored period (its dates as people read them), and the API stored exactly these
+    # dates for that year
+    period = f"{day_text(start)} – {day_text(end)}"
+    expect(form.get_by_role("status")).to_have_text(f"Periode Ramadan {year} tersimpan: {period}.")
     stored = _audit(world, "ramadan.put", str(year))
     assert [(e["actor"], e["details"]) for e in stored] == [
         (world.stack.admin_username, {"start": start.isoformat(), "end": end.isoformat(), "before": None})
     ], stored
     # AND the form shows the period as the API reads it back for that year
-    expect(form).to_contain_text(f"Tersimpan untuk {year}: {start.isoformat()} s.d. {end.isoformat()}.")
+    expect(form).to_contain_text(f"Tersimpan untuk {year}: {period}.")
     d.axe("jadwal-ramadan")
     d.shot("jadwal-ramadan")
 
@@ -97,10 +97,13 @@ def test_a_super_admin_sets_the_ramadan_period_and_a_refused_one_stores_nothing(
     expect(form).to_contain_text(f"Belum ada periode Ramadan untuk tahun {refused_year}.")
     # AND going back to the first year shows its stored period again
     form.get_by_label("Tahun").fill(str(year))
-    expect(form).to_contain_text(f"Tersimpan untuk {year}: {start.isoformat()} s.d. {end.isoformat()}.")
+    expect(form).to_contain_text(f"Tersimpan untuk {year}: {period}.")
     # WHEN the super admin removes it (a period saved by mistake), THEN the year has none, and it is audited
-    form.get_by_role("button", name=f"Hapus periode {start.isoformat()}").click()
-    form.get_by_role("button", name=f"Ya, hapus periode {start.isoformat()}").click()
+    # (the button is named after the period, as its question: "Hapus periode Ramadan 3 Februari 2031 – ...")
+    form.get_by_role("button", name=f"Hapus periode Ramadan {period}", exact=True).click()
+    question = f"Hapus periode Ramadan {period}? Rekap hari-harinya dihitung ulang."
+    expect(form.get_by_role("group", name=question, exact=True)).to_be_visible()
+    form.get_by_role("button", name="Ya, hapus periode", exact=True).click()
     expect(form.get_by_role("status")).to_have_text("Periode Ramadan dihapus.")
     expect(form).to_contain_text(f"Belum ada periode Ramadan untuk tahun {year}.")
     assert [e["details"] for e in _audit(world, "ramadan.delete", str(year))] == [
@@ -149,12 +152,13 @@ def test_a_unit_admin_enters_a_night_shift_and_a_day_off_on_the_employee_page_at
     d.settled()
     form = page.get_by_role("region", name="Jadwal sif pegawai").get_by_role("form", name="Jadwal sif")
     expect(form.get_by_label("Tanggal hari ke-1")).to_have_value(today)  # the first row starts today
-    # ... and the saved roster above the form shows today's stored shift as the API reads it back
-    assert [today, "00:01", "23:59"] in _saved_shifts(page)
+    # ... and the saved roster above the form shows today's stored shift as the API reads it back, its date as
+    # people read it ("3 Desember 2026"); the roster's fields are named after their date so too
+    assert [day_text(today), "00:01", "23:59"] in _saved_shifts(page)
 
     # A refusal first: the same hours in and out; the API's words are shown and the roster is unchanged
-    form.get_by_label(f"Masuk {today}").fill("08:00")
-    form.get_by_label(f"Pulang {today}").fill("08:00")
+    form.get_by_label(f"Masuk {day_text(today)}").fill("08:00")
+    form.get_by_label(f"Pulang {day_text(today)}").fill("08:00")
     with page.expect_response(_shifts_put(world.nip)) as refused:
         form.get_by_role("button", name="Simpan Jadwal Sif").click()
     assert refused.value.status == 400
@@ -163,16 +167,16 @@ def test_a_unit_admin_enters_a_night_shift_and_a_day_off_on_the_employee_page_at
 
     # WHEN the admin enters 22:00-06:00 today, adds two days (each the day after the row before), makes the
     # first of them "Libur" and removes the other
-    form.get_by_label(f"Masuk {today}").fill("22:00")
-    form.get_by_label(f"Pulang {today}").fill("06:00")
+    form.get_by_label(f"Masuk {day_text(today)}").fill("22:00")
+    form.get_by_label(f"Pulang {day_text(today)}").fill("06:00")
     form.get_by_role("button", name="Tambah Hari").click()
     form.get_by_role("button", name="Tambah Hari").click()
     expect(form.get_by_label("Tanggal hari ke-2")).to_have_value(tomorrow)
     expect(form.get_by_label("Tanggal hari ke-3")).to_have_value(after)
-    expect(form.get_by_label(f"Masuk {tomorrow}")).to_have_value("22:00")  # the hours of the row before
-    form.get_by_label(f"Libur {tomorrow}").check()
-    expect(form.get_by_label(f"Masuk {tomorrow}")).to_have_count(0)
-    form.get_by_role("button", name=f"Hapus {after}").click()
+    expect(form.get_by_label(f"Masuk {day_text(tomorrow)}")).to_have_value("22:00")  # the hours of the row before
+    form.get_by_label(f"Libur {day_text(tomorrow)}").check()
+    expect(form.get_by_label(f"Masuk {day_text(tomorrow)}")).to_have_count(0)
+    form.get_by_role("button", name=f"Hapus {day_text(after)}", exact=True).click()
     expect(form.get_by_label("Tanggal hari ke-3")).to_have_count(0)
     # Nothing of the page (the roster, the "Jadwal khusus" week table above it) reaches past the 360 px screen
     rightmost = "f => Math.max(...[f, ...f.querySelectorAll('*')].map(e => e.getBoundingClientRect().right))"
@@ -191,13 +195,15 @@ def test_a_unit_admin_enters_a_night_shift_and_a_day_off_on_the_employee_page_at
     yesterday = (date.fromisoformat(today) - timedelta(days=1)).isoformat()
     assert (answer["nip"], answer["days"]) == (world.nip, 2) and set(answer["recapped"]) <= {yesterday}, answer
     rerun = f" Rekap tanggal {day_text(yesterday)} dihitung ulang." if answer["recapped"] else ""
-    expect(form.get_by_role("status")).to_have_text(f"Jadwal sif tersimpan: 2 hari ({today} s.d. {tomorrow}).{rerun}")
+    saved_days = f"{day_text(today)} – {day_text(tomorrow)}"
+    expect(form.get_by_role("status")).to_have_text(f"Jadwal sif tersimpan: 2 hari ({saved_days}).{rerun}")
     expect(form.get_by_role("alert")).to_have_count(0)  # the refusal's words are gone (an empty line is hidden)
     # ... the saved roster shows both dates as stored now (read again from the API after the save)
     saved_table = page.get_by_role("region", name="Jadwal sif pegawai").get_by_role("table")
-    expect(saved_table.get_by_role("row").filter(has_text=tomorrow)).to_contain_text("Libur")
+    expect(saved_table.get_by_role("row").filter(has_text=day_text(tomorrow))).to_contain_text("Libur")
     saved_rows = _saved_shifts(page)
-    assert [today, "22:00", "06:00"] in saved_rows and [tomorrow, "Libur", "Libur"] in saved_rows, saved_rows
+    assert [day_text(today), "22:00", "06:00"] in saved_rows, saved_rows
+    assert [day_text(tomorrow), "Libur", "Libur"] in saved_rows, saved_rows
     # ... the employee's today is now the night shift, and the audit log has the unit admin's roster of two days
     me = _expect(world.employee.get("/v1/me"), 200, "me")["today"]
     assert me["schedule"] == {"start": "22:00", "end": "06:00"}, me
@@ -224,17 +230,17 @@ def test_a_roster_date_entered_by_mistake_is_removed_from_the_employee_page(
     expect(page.get_by_role("heading", name=world.nama)).to_be_visible()
     d.settled()
     region = page.get_by_role("region", name="Jadwal sif pegawai")
-    row = region.get_by_role("table").get_by_role("row").filter(has_text=day)
+    row = region.get_by_role("table").get_by_role("row").filter(has_text=day_text(day))
     expect(row).to_contain_text("Libur")
-    # WHEN the unit admin removes it and confirms
-    row.get_by_role("button", name="Hapus").click()
-    expect(row).to_contain_text(f"Hapus sif {day}? Tanggal itu kembali mengikuti jadwal biasa.")
+    # WHEN the unit admin removes it (the button named after the date as the row writes it) and confirms
+    row.get_by_role("button", name=f"Hapus sif {day_text(day)}", exact=True).click()
+    expect(row).to_contain_text(f"Hapus sif {day_text(day)}? Tanggal itu kembali mengikuti jadwal biasa.")
     with page.expect_response(lambda r: r.request.method == "DELETE" and r.url.endswith(f"{path}/{day}")) as gone:
         row.get_by_role("button", name="Ya, hapus").click()
     # THEN the API removed it, the console says so and reads the roster again without it
     assert gone.value.status == 200 and gone.value.json()["removed"] is True
     expect(region.get_by_role("status")).to_have_text("Sif dihapus: tanggal itu mengikuti jadwal biasa.")
-    expect(region.get_by_role("table").get_by_role("row").filter(has_text=day)).to_have_count(0)
+    expect(region.get_by_role("table").get_by_role("row").filter(has_text=day_text(day))).to_have_count(0)
     roster = _expect(world.admin.get(f"{path}?from={day}&to={day}"), 200, "roster")
     assert roster["shifts"] == {}, roster
     # AND the audit log has the unit admin's removal of that date
@@ -268,7 +274,7 @@ def test_an_employee_s_own_schedule_is_listed_and_a_new_version_starts_from_it(
         form.get_by_label(f"Pulang {day}").fill("13:00")
     form.get_by_role("row", name="Jumat").get_by_role("checkbox").uncheck()
     form.get_by_role("button", name="Simpan Jadwal").click()
-    expect(form.get_by_role("status")).to_have_text(f"Jadwal tersimpan, berlaku mulai {tomorrow}.")
+    expect(form.get_by_role("status")).to_have_text(f"Jadwal tersimpan, berlaku mulai {day_text(tomorrow)}.")
 
     # THEN the API holds that version, the table lists it (read again), and the form keeps what was entered
     hours = {"start": "06:30", "end": "13:00"}
@@ -295,31 +301,37 @@ def test_holiday_kinds_and_audit_roles_are_named_in_indonesian_and_a_phone_sorts
     # GIVEN holidays of each kind in a year no other test touches, put through the API by the super admin
     year = 2031 + secrets.randbelow(60)
     kinds = {"national": "Libur nasional", "cuti_bersama": "Cuti bersama", "local": "Libur daerah"}
-    for day, kind in zip((1, 2, 3), kinds, strict=True):
+    days = [date(year, 5, day) for day in (2, 10, 30)]  # in words, "10 Mei" sorts before "2 Mei"
+    for day, kind in zip(days, kinds, strict=True):
         body = {"name": f"Libur {kind}", "kind": kind}
-        _expect(world.admin.put(f"/v1/admin/holidays/{year}-05-0{day}", body), 200, "holiday")
+        _expect(world.admin.put(f"/v1/admin/holidays/{day.isoformat()}", body), 200, "holiday")
     d = desk(PHONE, admin="bootstrap")
     page = d.page
-    # WHEN the year's holidays are listed, THEN each kind is named as the console's users say it
+    # WHEN the year's holidays are listed, THEN each kind is named as the console's users say it, and each date as
+    # people read it ("2 Mei 2031")
     d.open("Hari Libur")
     page.get_by_label("Tahun").fill(str(year))
     table = page.get_by_role("table", name=f"Hari libur {year}")
-    for day, name in zip((1, 2, 3), kinds.values(), strict=True):
-        row = table.locator("tbody tr").filter(has_text=f"{year}-05-0{day}")
+    may = [day_text(day) for day in days]
+    for day, name in zip(may, kinds.values(), strict=True):
+        row = table.locator("tbody tr").filter(has_text=day)
         expect(row.locator('td[data-label="Jenis"]')).to_have_text(name)
-    # AND on a phone, where the rows are cards without column heads, the table is sorted with its picker
+    # AND on a phone, where the rows are cards without column heads, the table is sorted with its picker: by the
+    # date, not by the words shown
     dates = table.locator('tbody td[data-label="Tanggal"]')
-    expect(dates).to_have_text([f"{year}-05-0{day}" for day in (1, 2, 3)])
+    expect(dates).to_have_text(may)
     picker = page.locator(".table-wrap").filter(has=table).get_by_label("Urutkan baris")
     picker.select_option(label="Tanggal (turun)")
-    expect(dates).to_have_text([f"{year}-05-0{day}" for day in (3, 2, 1)])
+    expect(dates).to_have_text(may[::-1])
     picker.select_option(label="Nama (naik)")
-    expect(dates).to_have_text([f"{year}-05-0{day}" for day in (2, 3, 1)])  # Libur cuti_bersama, local, national
+    expect(dates).to_have_text([may[1], may[2], may[0]])  # Libur cuti_bersama, local, national
+    picker.select_option(label="Tanggal (naik)")
+    expect(dates).to_have_text(may)
     d.axe("hari-libur-ponsel")
     # AND the audit log names the role of whoever put them
     d.open("Log Audit")
     page.get_by_label("Tindakan").select_option("holiday.put")  # a choice of the known actions
-    page.get_by_label("Sasaran").fill(f"{year}-05-01")
+    page.get_by_label("Sasaran").fill(days[0].isoformat())
     page.get_by_role("button", name="Tampilkan").click()
     actor = page.get_by_role("table", name="Log audit").locator('tbody td[data-label="Pelaku"]')
     expect(actor).to_have_text([f"{world.stack.admin_username} (Admin BKPSDM)"])  # the one entry of that day
@@ -516,6 +528,8 @@ def test_a_leave_recorded_in_the_console_is_listed_by_name_and_cancelled(
     row = page.get_by_role("table", name="Cuti dan izin").locator("tbody tr").filter(has_text=reason)
     expect(row.locator('td[data-label="Pegawai"]')).to_have_text(world.nama)
     expect(row.locator('td[data-label="Jenis"]')).to_have_text("Sakit")
+    expect(row.locator('td[data-label="Mulai"]')).to_have_text(day_text(day))  # as people read it, not ISO
+    expect(row.locator('td[data-label="Selesai"]')).to_have_text(day_text(day))
 
     # WHEN it is cancelled (after the confirmation), THEN it leaves the list and the API's
     row.get_by_role("button", name="Batalkan").click()

@@ -2,7 +2,7 @@
 module's own, one unit with an enrolled, activated employee): a school's circle placed by a pasted "lat, lon"
 pair and a polygon typed one corner a line, the zone limits named in the refusal; a zone's shape changed with
 "Ubah bentuk" (another admin's change in between is caught and explained), which a unit admin is not offered;
-field duties listed with the employees' names and a readable letter.
+field duties listed with the employees' names, a readable letter and their dates as people read them.
 
 Skipped like test_web_admin.py when chromium, the built console (`make web`) or the face photos are missing.
 """
@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from tests.e2e.web_console import CENTRE, Desk, World, _expect, _jakarta_today, expect
+from tests.e2e.web_console import CENTRE, Desk, World, _expect, _jakarta_today, day_text, expect
 
 
 def _zone_named(world: World, name: str) -> dict[str, Any]:
@@ -137,6 +137,10 @@ def test_field_duties_show_the_employees_names_and_a_readable_letter(world: Worl
     from_request = table.get_by_role("row").filter(has_text=f"Rapat kecamatan {tag}")
     expect(from_request.locator('td[data-label="Surat tugas"]')).to_have_text("Dari pengajuan pegawai")
     expect(from_request.locator('td[data-label="Pegawai"]')).to_have_text(f"{world.nama} {world.nip}")
+    # ... its one day as people read it ("3 Desember 2026", not the API's ISO form), as its Batalkan names it
+    expect(from_request.locator('td[data-label="Tanggal"]')).to_have_text(day_text(day))
+    cancel = f"Batalkan dinas luar {world.nama} {day_text(day)}"
+    expect(from_request.get_by_role("button", name=cancel, exact=True)).to_have_count(1)
     # ... and the letter of two units, one row a unit, each with its employee's name
     rows = table.get_by_role("row").filter(has_text=letter)
     expect(rows).to_have_count(2)

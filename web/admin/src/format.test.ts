@@ -121,7 +121,7 @@ describe("addDays", () => {
 });
 
 describe("daysText", () => {
-  it("writes a request's or a recap's days as people read them, one day alone", () => {
+  it("writes days as people read them (every screen's dates), one day alone", () => {
     expect(daysText("2026-12-03", "2026-12-03")).toBe("3 Desember 2026");
     expect(daysText("2026-12-31", "2027-01-02")).toBe("31 Desember 2026 – 2 Januari 2027");
   });

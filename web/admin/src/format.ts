@@ -90,14 +90,9 @@ export function addDays(day: string, n: number): string {
   return new Date(Date.parse(day) + n * DAY_MS).toISOString().slice(0, 10);
 }
 
-/** Days from `start` to `end` (YYYY-MM-DD) as the console's lists write them: "2026-12-03 – 2026-12-04", or the
- * one day. */
-export function dayRange(start: string, end: string): string {
-  return start === end ? start : `${start} – ${end}`;
-}
-
-/** Days from `start` to `end` (YYYY-MM-DD) as people read them (`months.dayText`), where the screen shows dates in
- * words (Pengajuan, Rekap): "3 Desember 2026 – 4 Desember 2026", or the one day. */
+/** Days from `start` to `end` (YYYY-MM-DD) as people read them (`months.dayText`), as every screen of the console
+ * shows them (inputs, sort keys and API calls keep YYYY-MM-DD): "3 Desember 2026 – 4 Desember 2026", or the one
+ * day. */
 export function daysText(start: string, end: string): string {
   return start === end ? dayText(start) : `${dayText(start)} – ${dayText(end)}`;
 }

@@ -1,6 +1,6 @@
 // The first day a schedule version governs, as the console shows it (Calendar.tsx; chalicelib ScheduleVersion.first_day).
 import { describe, expect, it } from "vitest";
-import { finishText, firstDay, inactiveText, recordedText, requestName, setAsideText, storedRamadanText } from "./Calendar";
+import { finishText, firstDay, inactiveText, leaveName, recordedText, requestName, setAsideText, startText, storedRamadanText, weekSavedText } from "./Calendar";
 
 describe("firstDay", () => {
   it("moves a version saved during the day it is meant to start to the next day (Jakarta's clock)", () => {
@@ -15,14 +15,44 @@ describe("firstDay", () => {
   });
 });
 
+describe("startText", () => {
+  it("writes a version's first day as people read it, and the day entered when that had already begun", () => {
+    // GIVEN a version saved at 12.04 WIB on 6 December 2026 "from" that day, and one saved the day before it starts
+    const late = { effective_from: "2026-12-06", created_at: "2026-12-06T05:04:43+00:00" };
+    const early = { effective_from: "2026-12-07", created_at: "2026-12-06T05:04:43+00:00" };
+    // WHEN the "Berlaku mulai" cell shows them, THEN in words, never ISO
+    expect(startText(late)).toBe("7 Desember 2026 (diisi 6 Desember 2026)");
+    expect(startText(early)).toBe("7 Desember 2026");
+  });
+});
+
+describe("weekSavedText", () => {
+  it("names the first day a saved version governs, and why when it is not the day entered", () => {
+    expect(weekSavedText("2027-01-04", "2027-01-04")).toBe("Jadwal tersimpan, berlaku mulai 4 Januari 2027.");
+    expect(weekSavedText("2026-12-07", "2026-12-06")).toBe(
+      "Jadwal tersimpan, berlaku mulai 7 Desember 2026: tanggal 6 Desember 2026 sudah berjalan dan tetap memakai jadwal sebelumnya.",
+    );
+  });
+});
+
+describe("leaveName", () => {
+  it("names a leave to cancel with its days as the Cuti & Izin row shows them, never ISO", () => {
+    const sick = { nip: "198503122010012001", nama: "Dewi Lestari", type: "SAKIT", start_date: "2026-12-03", end_date: "2026-12-04" };
+    expect(leaveName(sick)).toBe("sakit Dewi Lestari 3 Desember 2026 – 4 Desember 2026");
+    // ... one day alone, and the NIP of an employee without a name
+    const unnamed = { nip: sick.nip, type: "CUTI", start_date: "2026-12-03", end_date: "2026-12-03" };
+    expect(leaveName(unnamed)).toBe("cuti 198503122010012001 3 Desember 2026");
+  });
+});
+
 describe("storedRamadanText", () => {
   it("names the year's period, both of a year that holds two Ramadans, or none", () => {
     const january = { start_date: "2030-01-05", end_date: "2030-02-03" };
     const december = { start_date: "2030-12-25", end_date: "2031-01-23" };
     expect(storedRamadanText({ year: 2030, ...january, periods: [january, december] })).toBe(
-      "Tersimpan untuk 2030: 2030-01-05 s.d. 2030-02-03 dan 2030-12-25 s.d. 2031-01-23.",
+      "Tersimpan untuk 2030: 5 Januari 2030 – 3 Februari 2030 dan 25 Desember 2030 – 23 Januari 2031.",
     );
-    expect(storedRamadanText({ year: 2026, start_date: "2026-02-18", end_date: "2026-03-19" })).toBe("Tersimpan untuk 2026: 2026-02-18 s.d. 2026-03-19.");
+    expect(storedRamadanText({ year: 2026, start_date: "2026-02-18", end_date: "2026-03-19" })).toBe("Tersimpan untuk 2026: 18 Februari 2026 – 19 Maret 2026.");
     expect(storedRamadanText({ year: 2027, start_date: null, end_date: null, periods: [] })).toBe("Belum ada periode Ramadan untuk tahun 2027.");
   });
 });

@@ -12,7 +12,7 @@ import { call, canChange, get, mayChange, OWN_RECORD } from "../session";
 import type { ScheduleVersion, Week } from "../types";
 import { circleOf, type Circle } from "../area";
 import { stamped, useFreshLinks } from "../links";
-import { count, dateTime, dayRange, daysText, decimal, localDate, rangeHolding, time, today } from "../format";
+import { count, dateTime, daysText, decimal, localDate, rangeHolding, time, today } from "../format";
 import { ActionForm, allPages, checkRange, ColumnHeads, ConfirmButton, DecisionForm, DeleteButton, deleteColumn, Done, ErrorLine, Field, Labelled, Outcome, rejudged, Screen, Select, Submit, Table, useAction, useId, useLoad, type Action, type Column, type Decision, type Loaded } from "../ui";
 
 const DAYS: [keyof Week, string][] = [
@@ -44,6 +44,20 @@ export function firstDay(v: Pick<ScheduleVersion, "effective_from" | "created_at
   return untouched > v.effective_from ? untouched : v.effective_from;
 }
 
+/** What saving a version entered from `from` says, its dates as people read them: the `first` day it governs
+ * (`firstDay`), and why when that is not the day entered. */
+export function weekSavedText(first: string, from: string): string {
+  const saved = `Jadwal tersimpan, berlaku mulai ${dayText(first)}`;
+  return first === from ? `${saved}.` : `${saved}: tanggal ${dayText(from)} sudah berjalan dan tetap memakai jadwal sebelumnya.`;
+}
+
+/** A version's "Berlaku mulai" cell: its first day (`firstDay`), with the day entered when that had already
+ * begun: "8 Desember 2026 (diisi 7 Desember 2026)". */
+export function startText(v: Pick<ScheduleVersion, "effective_from" | "created_at">): string {
+  const first = firstDay(v);
+  return first === v.effective_from ? dayText(first) : `${dayText(first)} (diisi ${dayText(v.effective_from)})`;
+}
+
 /** Working hours per weekday (an unticked day is a day off), saved with PUT `path` (whose answer lists the
  * owner's versions); "Berlaku mulai" starts at tomorrow, the first day a version saved now can govern. */
 export function WeekForm({ path, initial, onSaved }: { path: string; initial?: Week; onSaved?: () => void }) {
@@ -63,10 +77,7 @@ export function WeekForm({ path, initial, onSaved }: { path: string; initial?: W
       submit={async () => {
         const saved = await call<{ versions: ScheduleVersion[] }>("PUT", path, { effective_from: from, days: week });
         const newest = saved.versions.reduce<ScheduleVersion | undefined>((a, v) => (a && a.created_at >= v.created_at ? a : v), undefined);
-        const first = newest ? firstDay(newest) : from;
-        return first === from
-          ? `Jadwal tersimpan, berlaku mulai ${first}.`
-          : `Jadwal tersimpan, berlaku mulai ${first}: tanggal ${from} sudah berjalan dan tetap memakai jadwal sebelumnya.`;
+        return weekSavedText(newest ? firstDay(newest) : from, from);
       }}
       then={onSaved}
     >
@@ -155,7 +166,7 @@ export function EmployeeShifts({ path, editable }: { path: string; editable: boo
   const roster = loaded.data;
   const rows: SavedShift[] = Object.entries(roster?.shifts ?? {}).map(([date, hours]) => ({ date, hours }));
   const columns: Column<SavedShift>[] = [
-    { label: "Tanggal", cell: (r) => r.date, sort: (r) => r.date },
+    { label: "Tanggal", cell: (r) => dayText(r.date), sort: (r) => r.date },
     { label: "Masuk", cell: (r) => r.hours?.start ?? "Libur" },
     { label: "Pulang", cell: (r) => r.hours?.end ?? "Libur" },
   ];
@@ -164,7 +175,7 @@ export function EmployeeShifts({ path, editable }: { path: string; editable: boo
     columns.push(
       deleteColumn<SavedShift>({
         label: "Hapus",
-        question: (r) => `Hapus sif ${r.date}? Tanggal itu kembali mengikuti jadwal biasa.`,
+        question: (r) => `Hapus sif ${dayText(r.date)}? Tanggal itu kembali mengikuti jadwal biasa.`,
         path: (r) => `${path}/${r.date}`,
         done: "Sif dihapus: tanggal itu mengikuti jadwal biasa.",
         action,
@@ -175,7 +186,7 @@ export function EmployeeShifts({ path, editable }: { path: string; editable: boo
     <>
       <ErrorLine message={loaded.error} />
       <Table
-        caption={roster ? `Sif tersimpan ${roster.from_date} s.d. ${roster.to_date}` : "Sif tersimpan"}
+        caption={roster ? `Sif tersimpan ${daysText(roster.from_date, roster.to_date)}` : "Sif tersimpan"}
         rows={rows}
         rowKey={(r) => r.date}
         loading={loaded.loading}
@@ -207,13 +218,13 @@ function ShiftForm({ path, onSaved }: { path: string; onSaved: () => void }) {
       submit={async () => {
         const shifts: Record<string, { start: string; end: string } | null> = {};
         for (const d of days) {
-          if (d.date in shifts) throw new UserMessage(`Tanggal ${d.date} tercantum lebih dari sekali.`);
+          if (d.date in shifts) throw new UserMessage(`Tanggal ${dayText(d.date)} tercantum lebih dari sekali.`);
           shifts[d.date] = d.off ? null : { start: d.start, end: d.end };
         }
         const saved = await call<{ nip: string; days: number; recapped: string[] }>("PUT", path, { shifts });
         onSaved();
         const dates = Object.keys(shifts).sort();
-        const span = dates.length > 1 ? `${dates[0] ?? ""} s.d. ${dates[dates.length - 1] ?? ""}` : (dates[0] ?? "");
+        const span = daysText(dates[0] ?? "", dates[dates.length - 1] ?? "");
         return `Jadwal sif tersimpan: ${count(saved.days)} hari (${span}).${rejudged(saved)}`;
       }}
     >
@@ -241,7 +252,8 @@ function ShiftForm({ path, onSaved }: { path: string; onSaved: () => void }) {
 function RosterRow(p: { day: RosterDay; position: number; onChange: (patch: Partial<RosterDay>) => void; onRemove?: () => void }) {
   const { day } = p;
   const id = useId("roster");
-  const named = day.date || `hari ke-${String(p.position)}`;
+  // Its inputs and "Hapus" are named after the date as people read it ("Masuk 3 Desember 2026").
+  const named = day.date ? dayText(day.date) : `hari ke-${String(p.position)}`;
   return (
     <div class="filters roster-day" role="group" aria-label={`Hari ke-${String(p.position)}`}>
       <Labelled id={`${id}-date`} label="Tanggal">
@@ -298,7 +310,7 @@ export function ScheduleVersions(p: { path: string; caption: string; empty: stri
         columns={[
           {
             label: "Berlaku mulai",
-            cell: (v) => (firstDay(v) === v.effective_from ? v.effective_from : `${firstDay(v)} (diisi ${v.effective_from})`),
+            cell: startText,
             sort: (v) => firstDay(v),
           },
           { label: "Jam kerja", cell: (v) => describe(v.days) },
@@ -359,7 +371,7 @@ interface StoredRamadan {
 export function storedRamadanText(stored: StoredRamadan): string {
   const periods = stored.periods ?? (stored.start_date && stored.end_date ? [{ start_date: stored.start_date, end_date: stored.end_date }] : []);
   if (periods.length === 0) return `Belum ada periode Ramadan untuk tahun ${String(stored.year)}.`;
-  return `Tersimpan untuk ${String(stored.year)}: ${periods.map((p) => `${p.start_date} s.d. ${p.end_date}`).join(" dan ")}.`;
+  return `Tersimpan untuk ${String(stored.year)}: ${periods.map((p) => daysText(p.start_date, p.end_date)).join(" dan ")}.`;
 }
 
 /** The period stored for `year` (GET /v1/admin/ramadan/{year}; null dates while none is set); null while the
@@ -386,7 +398,7 @@ function RamadanForm() {
       submit={async () => {
         const saved = await call<Ramadan>("PUT", `/v1/admin/ramadan/${encodeURIComponent(year.trim())}`, { start_date: start, end_date: end });
         stored.reload();
-        return `Periode Ramadan ${String(saved.year)} tersimpan: ${saved.start_date} s.d. ${saved.end_date}.${rejudged(saved)}`;
+        return `Periode Ramadan ${String(saved.year)} tersimpan: ${daysText(saved.start_date, saved.end_date)}.${rejudged(saved)}`;
       }}
     >
       <h2>Periode Ramadan</h2>
@@ -409,8 +421,8 @@ function RamadanForm() {
       {(stored.data?.periods ?? []).map((p) => (
         <DeleteButton
           key={p.start_date}
-          label={`Hapus periode ${p.start_date}`}
-          question={`Hapus periode Ramadan ${p.start_date} s.d. ${p.end_date}? Rekap hari-harinya dihitung ulang.`}
+          label="Hapus periode"
+          question={`Hapus periode Ramadan ${daysText(p.start_date, p.end_date)}? Rekap hari-harinya dihitung ulang.`}
           path={`/v1/admin/ramadan/${String(stored.data?.year ?? "")}/${p.start_date}`}
           done="Periode Ramadan dihapus."
           action={action}
@@ -462,7 +474,7 @@ export function Holidays(_: { route: Route }) {
   const action = useAction();
   const superAdmin = session.role === "super_admin";
   const columns: Column<Holiday>[] = [
-    { label: "Tanggal", cell: (h) => h.date, sort: (h) => h.date },
+    { label: "Tanggal", cell: (h) => dayText(h.date), sort: (h) => h.date },
     { label: "Nama", cell: (h) => h.name, sort: (h) => h.name },
     { label: "Jenis", cell: (h) => HOLIDAY_KINDS[h.kind] ?? h.kind },
   ];
@@ -491,7 +503,7 @@ export function Holidays(_: { route: Route }) {
           action={action}
           submit={async () => {
             const saved = await call<Holiday>("PUT", `/v1/admin/holidays/${date}`, { name: name.trim(), kind });
-            return `Hari libur tersimpan: ${saved.date} ${saved.name} (${HOLIDAY_KINDS[saved.kind] ?? saved.kind}).${rejudged(saved)}`;
+            return `Hari libur tersimpan: ${dayText(saved.date)} ${saved.name} (${HOLIDAY_KINDS[saved.kind] ?? saved.kind}).${rejudged(saved)}`;
           }}
           then={loaded.reload}
         >
@@ -525,9 +537,10 @@ const LEAVE_TYPES: [string, string][] = [
 
 const LEAVE_NAMES: Record<string, string> = Object.fromEntries(LEAVE_TYPES);
 
-/** A leave as its cancellation names it: "sakit Dewi Lestari 2026-12-03 – 2026-12-04". */
-function leaveName(l: Leave): string {
-  return `${(LEAVE_NAMES[l.type] ?? l.type).toLowerCase()} ${l.nama ?? l.nip} ${dayRange(l.start_date, l.end_date)}`;
+/** A leave as its cancellation (its question, its button's name) names it, its days as the row shows them: "sakit
+ * Dewi Lestari 3 Desember 2026 – 4 Desember 2026". */
+export function leaveName(l: Pick<Leave, "nip" | "nama" | "type" | "start_date" | "end_date">): string {
+  return `${(LEAVE_NAMES[l.type] ?? l.type).toLowerCase()} ${l.nama ?? l.nip} ${daysText(l.start_date, l.end_date)}`;
 }
 
 function monthStart(): string {
@@ -548,8 +561,8 @@ export function Leaves(_: { route: Route }) {
   const columns: Column<Leave>[] = [
     { label: "Pegawai", cell: (l) => l.nama ?? l.nip, sort: (l) => l.nama ?? l.nip },
     { label: "Jenis", cell: (l) => LEAVE_NAMES[l.type] ?? l.type, sort: (l) => l.type },
-    { label: "Mulai", cell: (l) => l.start_date, sort: (l) => l.start_date },
-    { label: "Selesai", cell: (l) => l.end_date, sort: (l) => l.end_date },
+    { label: "Mulai", cell: (l) => dayText(l.start_date), sort: (l) => l.start_date },
+    { label: "Selesai", cell: (l) => dayText(l.end_date), sort: (l) => l.end_date },
     { label: "Alasan", cell: (l) => l.reason ?? "–" },
   ];
   if (canChange(session))

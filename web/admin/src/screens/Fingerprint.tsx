@@ -3,6 +3,7 @@
 // only the app counts. Loaded on first use (only admins running a rollout open it).
 import { useState } from "preact/hooks";
 import { UserMessage } from "../../../shared/api";
+import { dayText } from "../../../shared/months";
 import { useConsole, unitOptions } from "../context";
 import { machineUnit, machineUnitOptions } from "../machineUnit";
 import type { Route } from "../router";
@@ -167,9 +168,9 @@ function Cutover() {
       submit={async () => {
         const r = await call<{ unor_id: string; date: string; import_again_from?: string | null }>("PUT", `/v1/admin/units/${encodeURIComponent(unit)}/cutover`, { date });
         const again = r.import_again_from
-          ? ` Absen mesin sejak ${r.import_again_from} yang dulu ditolak tidak tersimpan: impor lagi berkas mesin sejak tanggal itu agar terhitung.`
+          ? ` Absen mesin sejak ${dayText(r.import_again_from)} yang dulu ditolak tidak tersimpan: impor lagi berkas mesin sejak tanggal itu agar terhitung.`
           : "";
-        return `Mulai ${r.date}, hanya absen aplikasi yang dihitung untuk ${unitName(r.unor_id)}.${rejudged(r)}${again}`;
+        return `Mulai ${dayText(r.date)}, hanya absen aplikasi yang dihitung untuk ${unitName(r.unor_id)}.${rejudged(r)}${again}`;
       }}
     >
       <h2>3. Tanggal peralihan</h2>
@@ -184,7 +185,7 @@ function Cutover() {
       {past && !superAdmin ? <p role="alert">Tanggal yang sudah lewat hanya dapat ditetapkan super admin: absen mesin sejak tanggal itu tidak akan dihitung lagi.</p> : null}
       {past && superAdmin ? (
         <p role="alert">
-          Tanggal ini sudah lewat: absen mesin sejak {date} tidak dihitung lagi, dan rekap hari-hari itu dihitung ulang (pegawai yang hanya absen di mesin menjadi TK).{" "}
+          Tanggal ini sudah lewat: absen mesin sejak {dayText(date)} tidak dihitung lagi, dan rekap hari-hari itu dihitung ulang (pegawai yang hanya absen di mesin menjadi TK).{" "}
           <label>
             <input type="checkbox" checked={understood} onChange={(e) => setUnderstood(e.currentTarget.checked)} /> Saya paham
           </label>

@@ -762,7 +762,7 @@ function AdoptionChart({ days }: { days: AdoptionDay[] }) {
   const share = (d: AdoptionDay, k: keyof AdoptionDay): number => (d.employees ? Number(d[k]) / d.employees : 0);
   const last = days[days.length - 1];
   const summary = last
-    ? `${last.date}: aplikasi ${String(last.app)}, sidik jari ${String(last.fingerprint)}, tidak keduanya ${String(last.none)} dari ${String(last.employees)} pegawai`
+    ? `${dayText(last.date)}: aplikasi ${String(last.app)}, sidik jari ${String(last.fingerprint)}, tidak keduanya ${String(last.none)} dari ${String(last.employees)} pegawai`
     : "Tidak ada data";
   return (
     <figure class="chart">
@@ -847,7 +847,7 @@ export function Adoption(_: { route: Route }) {
         <>
           {report ? <AdoptionChart days={report.totals} /> : null}
           <Table
-            caption={`Adopsi per unit pada ${to}`}
+            caption={`Adopsi per unit pada ${dayText(to)}`}
             rows={rows}
             loading={loaded.loading}
             rowKey={(u) => u.unor_id}

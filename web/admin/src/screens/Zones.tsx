@@ -28,7 +28,7 @@ import {
 import type { Route } from "../router";
 import { call, canChange, get } from "../session";
 import type { Unit, Zone, ZoneSummary } from "../types";
-import { addDays, count, dayRange, today } from "../format";
+import { addDays, count, daysText, today } from "../format";
 import {
   ActionForm,
   allPages,
@@ -144,14 +144,14 @@ function Assignments() {
         )),
       sort: staff,
     },
-    { label: "Tanggal", cell: (a) => `${a.start_date} – ${a.end_date}`, sort: (a) => a.start_date },
+    { label: "Tanggal", cell: (a) => daysText(a.start_date, a.end_date), sort: (a) => a.start_date },
     { label: "Keperluan", cell: (a) => a.reason },
   ];
   if (canChange(session))
     columns.push(
       deleteColumn<Assignment>({
         label: "Batalkan",
-        question: (a) => `Batalkan dinas luar ${staff(a)} ${dayRange(a.start_date, a.end_date)}?`,
+        question: (a) => `Batalkan dinas luar ${staff(a)} ${daysText(a.start_date, a.end_date)}?`,
         path: (a) => `/v1/admin/assignments/${encodeURIComponent(a.assignment_id)}`,
         done: "Dinas luar dibatalkan.",
         action,
