@@ -86,5 +86,7 @@ def test_a_holiday_is_saved_with_the_kind_chosen_and_listed_with_it(world: World
     row = page.get_by_role("table", name=f"Hari libur {day[:4]}").locator("tbody tr").filter(has_text=day_text(day))
     expect(row.locator('td[data-label="Tanggal"]')).to_have_text(day_text(day))
     expect(row.locator('td[data-label="Jenis"]')).to_have_text("Cuti bersama")
+    # AND its delete button names the day as well as the holiday (two days of one cuti bersama share a name)
+    expect(row.get_by_role("button", name=f"Hapus Cuti Bersama Hari Raya Natal {day_text(day)}")).to_be_visible()
     d.axe("hari-libur-jenis")
     d.assert_clean()

@@ -428,7 +428,7 @@ function rowName(label: string, question: string): string {
 }
 
 /** DELETE `path` after "Ya, …": cancels a leave or field duty, deletes a holiday or zone. Named by its question's
- * first sentence ("Batalkan sakit Dewi Lestari 3–5 Des") when that starts with `label` and so names the row (an
+ * first sentence ("Batalkan sakit Dewi Lestari 3 Desember 2026 – 5 Desember 2026") when that starts with `label` and so names the row (an
  * accessible name holds the words shown: WCAG 2.5.3); else by `label`. */
 export function DeleteButton(p: { label: string; question: string; path: string; done: string; action: Action; onDone: () => void }) {
   return (

@@ -482,7 +482,8 @@ export function Holidays(_: { route: Route }) {
     columns.push(
       deleteColumn<Holiday>({
         label: "Hapus",
-        question: (h) => `Hapus ${h.name}?`,
+        // the date too: two days of one cuti bersama share a name, and so would their buttons
+        question: (h) => `Hapus ${h.name} ${dayText(h.date)}?`,
         path: (h) => `/v1/admin/holidays/${h.date}`,
         done: "Hari libur dihapus.",
         action,
