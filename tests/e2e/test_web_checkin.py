@@ -874,6 +874,28 @@ def test_the_app_waits_for_a_fix_within_the_stage_s_accuracy_limit(
     # THEN the app lets the employee send, and SMART takes the fix
     expect(page.get_by_text("Lokasi ditemukan, akurasi ±120 m")).to_be_visible()
     expect(said).to_have_text("Lokasi ditemukan.")
+    sent_and_taken_without_gps_doubt(phone)
+
+
+def test_a_vague_fix_whose_whole_circle_lies_in_the_zone_is_sent_as_smart_takes_it(
+    browser: Any, stack: StackUrls, admin: ApiClient
+) -> None:
+    # GIVEN a teacher indoors at the middle of the school's 250 m zone, the phone saying ±200 m: worse than the
+    # stage's 150 m, but every place the teacher could be lies inside the zone (SMART takes such a fix)
+    _, phone = activated_phone(browser, stack, admin)
+    page = phone.page
+    page.context.set_geolocation({"latitude": CENTRE[0], "longitude": CENTRE[1], "accuracy": 200})
+    page.get_by_role("button", name="Absen Masuk").click()
+    # THEN the app says the fix is good enough, why, and lets the teacher send instead of sending them outside
+    expect(page.get_by_text("Lokasi ditemukan, akurasi ±200 m, seluruhnya di dalam zona SDN Uji Absen")).to_be_visible()
+    # AND SMART takes the fix as the app judged it
+    sent_and_taken_without_gps_doubt(phone)
+
+
+def sent_and_taken_without_gps_doubt(phone: Phone) -> None:
+    """The send button ("Ambil Foto dan Kirim") is enabled, and SMART records what it sends with no doubt about
+    the fix's accuracy."""
+    page = phone.page
     button = page.get_by_role("button", name="Ambil Foto dan Kirim")
     expect(button).to_be_enabled()
     with page.expect_response(_is_checkin) as sent:

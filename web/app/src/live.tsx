@@ -6,7 +6,8 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { CAMERA_STOPPED, CameraError, closeCamera, type Facing, openCamera, videoReady, whenStopped } from "./camera";
 import { FIX_CHECK_MS, type Fix, followFix, type GeoProblem, isFresh, staleText } from "./geo";
 import { LAMP_OFF, LAMP_SAMPLE_MS, lampLit, lampNote, lampResumed, lampSeen, lampToggled, lumaReader } from "./lamp";
-import { maxAccuracyM } from "./session";
+import { zoneHolding } from "./area";
+import { cachedProfile, maxAccuracyM } from "./session";
 
 /** How to allow `name` (Kamera, Lokasi) for SMART: in Chrome's address bar; opened from the home screen (no address
  * bar), in Chrome's site settings; and, when Android itself refuses Chrome, in the phone's settings. */
@@ -206,10 +207,17 @@ export function useFix(): { fix: Fix | null; problem: GeoProblem | null; now: nu
   return { fix, problem, now, retry: () => setAttempt((n) => n + 1) };
 }
 
-/** Whether the check-in may use `fix` at `now`: young enough (geo.FIX_MAX_AGE_MS) and within the stage's
- * accuracy limit. */
+/** Whether the check-in may use `fix` at `now`: young enough (geo.FIX_MAX_AGE_MS), and within the stage's
+ * accuracy limit or, vaguer, wholly inside one of the employee's drawn zones (`vagueButInside`), as SMART takes it. */
 export function usableFix(fix: Fix | null, now: number): fix is Fix {
-  return fix !== null && isFresh(fix, now) && fix.accuracy_m <= maxAccuracyM();
+  return fix !== null && isFresh(fix, now) && (fix.accuracy_m <= maxAccuracyM() || vagueButInside(fix) !== null);
+}
+
+/** The work zone (of the last profile read) that holds every place a fix vaguer than the stage's limit could be,
+ * or null: SMART takes such a fix (area.ts), so a teacher indoors in a large compound need not step outside. */
+export function vagueButInside(fix: Fix): string | null {
+  if (fix.accuracy_m <= maxAccuracyM()) return null;
+  return zoneHolding(cachedProfile()?.zones ?? [], fix.latitude, fix.longitude, fix.accuracy_m);
 }
 
 /** What a screen reader is told of the fix: its state only, in one live region that stays on the screen. The
@@ -256,6 +264,8 @@ function fixView({ fix, problem, now, onRetry }: FixLineProps): [JSX.Element, st
   if (aged) return [<p class="gps poor">{staleText(fix, now)}</p>, FIX_SAID.aged];
   const accuracy = Math.round(fix.accuracy_m);
   const limit = maxAccuracyM();
+  const holding = vagueButInside(fix);
+  if (holding !== null) return [<p class="gps">Lokasi ditemukan, akurasi ±{accuracy} m, seluruhnya di dalam zona {holding}</p>, FIX_SAID.found];
   if (fix.accuracy_m > limit) {
     const poor = (
       <p class="gps poor">

@@ -1,4 +1,5 @@
 // The parts of the API's answers (../shared/docs/API.md, docs/openapi.yaml) that the employee app reads.
+import type { ZoneGeometry } from "./area";
 
 export interface TokenAnswer {
   token: string;
@@ -65,7 +66,7 @@ export interface Profile {
   /** The regency's time zone (IANA: Asia/Jakarta, Asia/Makassar or Asia/Jayapura), whose clock the app shows. */
   timezone?: string;
   /** The unit's work zones (field-duty areas of the day are not among them: `today.field_duty`). */
-  zones?: { zone_id: string; name: string }[];
+  zones?: { zone_id: string; name: string; geometry?: ZoneGeometry }[];
 }
 
 export interface Liveness {
