@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TypeVar
 
+from chalicelib.domain.calendar import FIRST_DAY, LAST_DAY
 from chalicelib.domain.files import csv_cells
 from chalicelib.domain.people import NIP_PATTERN
 from chalicelib.errors import PayloadTooLargeError, ValidationError
@@ -70,6 +71,8 @@ LINE_MESSAGES = {
     "INVALID_TIME": "Waktu harus berformat YYYY-MM-DD HH:MM:SS.",
     "FUTURE_PUNCH": "Waktu absen berada di masa depan (jam mesin salah?); baris diabaikan.",
     "OUT_OF_RANGE": "Tanggal di luar 2000-01-01..2100-12-31.",
+    "CLOCK_RESET": "Tanggal absen sebelum 2010: jam mesin kembali ke setelan pabrik (baterai jam habis?). "
+    "Atur jam mesin; absen bertanggal itu tidak dapat dihitung.",
     "AFTER_CUTOVER": "Unit sudah beralih ke aplikasi pada tanggal ini; absen mesin tidak dihitung.",
     "OUT_OF_SCOPE": "Pegawai ini bukan anggota unit Anda.",
     "OWN_RECORD": "Ini data Anda sendiri; baris ini harus diunggah oleh admin lain.",
@@ -84,7 +87,10 @@ LINE_MESSAGES = {
     "MOVED_EMPLOYEE": "Pada tanggal ini pegawai dengan PIN ini tercatat di unit lain, bukan unit mesin ini "
     "(PIN pegawai yang sudah pindah dipakai orang lain? petakan ulang).",
 }
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+# A machine whose clock battery ran down starts again at its factory date (2000-01-01 on most models) and dates
+# every punch from there: days long before SMART, where a punch would be stored without a word, counting for no day
+# the recap reads, while the real days went absent (TK) and cost pay. No real punch SMART imports is that old.
+CLOCK_RESET_BEFORE = date(2010, 1, 1)
 
 
 class PunchFileError(ValidationError):
@@ -265,9 +271,17 @@ def _punch(
         return LineProblem(number, "INVALID_TIME", pin)
     # Whole seconds, as machines keep them and as a punch's event id names it: 07:15:00.3 and 07:15:00.7 are one.
     moment = moment.replace(microsecond=0)
-    if not FIRST_DAY <= moment.date() <= LAST_DAY:
-        return LineProblem(number, "OUT_OF_RANGE", pin)
+    problem = _date_problem(moment.date())
+    if problem is not None:
+        return LineProblem(number, problem, pin)
     return RawPunch(number, canonical_pin(pin), moment)
+
+
+def _date_problem(day: date) -> str | None:
+    """Why a punch dated `day` is not taken: outside the API's days, or at a machine's factory date; else None."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        return "OUT_OF_RANGE"
+    return "CLOCK_RESET" if day < CLOCK_RESET_BEFORE else None
 
 
 def _unsettled(text: str) -> bool:

@@ -14,6 +14,10 @@ from typing import Any
 from chalicelib.domain.schedule import ScheduleVersion, WeekSchedule, WorkHours
 from chalicelib.errors import ScheduleError
 
+# API.md: a date or instant outside these days is a bad value (400), wherever it is sent (a line of a fingerprint
+# machine's file too).
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+
 
 class LeaveKind(StrEnum):
     """Leave types of the API (`POST /v1/admin/leaves`); the value is the daily status code."""

@@ -158,6 +158,24 @@ def test_a_skewed_clock_is_corrected_and_future_punches_are_refused(api: Api, un
     assert (bad.status, bad.body["error"]["code"]) == (400, "VALIDATION_ERROR")
 
 
+def test_punches_of_a_machine_whose_clock_went_back_to_its_factory_date_are_named_not_stored(
+    api: Api, units: None
+) -> None:
+    # GIVEN a machine whose clock battery ran down: Monday's first punch had the right time, then the clock restarted
+    # at 2000-01-01 and dated the next punches from there
+    admin = api.admin_token()
+    data = attlog(
+        punch(A, MONDAY, "07:28:00"), punch(B, date(2000, 1, 1), "00:41:00"), punch(C, date(2000, 1, 1), "08:02:00")
+    )
+    # WHEN the file is imported, THEN the reset punches are named line by line, with what to do, and only Monday's
+    # is stored (before, they were stored under 1 January 2000 without a word, counted for no day)
+    result = import_file(api, admin, data)
+    assert (result["imported"], codes(result)) == (1, {2: "CLOCK_RESET", 3: "CLOCK_RESET"})
+    message = next(e["message"] for e in result["errors"] if e["line"] == 2)
+    assert "jam mesin" in message and "Atur jam mesin" in message
+    assert recap(api, admin, MONDAY)[A]["check_in"] is not None
+
+
 def test_cutover_switches_a_unit_to_the_app_and_a_day_is_never_counted_twice(api: Api, units: None) -> None:
     admin = api.admin_token()
     # Monday: both sources. The app check-in arrives late; the machine has the on-time punch and the departure.

@@ -17,6 +17,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import PydanticCustomError
 
 from chalicelib.auth.strength import MIN_LENGTH
+from chalicelib.domain.calendar import FIRST_DAY, LAST_DAY
 from chalicelib.domain.people import DEVICE_PATTERN, NIP_PATTERN
 from chalicelib.domain.text import matches_whole
 from chalicelib.errors import ValidationError
@@ -25,8 +26,6 @@ from chalicelib.store.base import BAD_CURSOR
 
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CUSTOM_ERROR = "smart_invalid"
-# API.md: a date or instant outside these days is a bad value (400), wherever it is sent.
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 DATE_RANGE = f"between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}"
 MAX_JSON_DEPTH = 32  # API.md: deeper JSON is a bad value
 

@@ -54,7 +54,8 @@ class PinsBody(Request):
 class LineError(Result):
     line: int = Field(description="Line of the file (1 = first line), or item number (1 = first) of a JSON body.")
     code: str = Field(
-        description="INVALID_LINE, INVALID_PIN, INVALID_NIP, INVALID_TIME, OUT_OF_RANGE, FUTURE_PUNCH, AFTER_CUTOVER, "
+        description="INVALID_LINE, INVALID_PIN, INVALID_NIP, INVALID_TIME, OUT_OF_RANGE, CLOCK_RESET (dated before "
+        "2010: the machine's clock went back to its factory date), FUTURE_PUNCH, AFTER_CUTOVER, "
         "OUT_OF_SCOPE, OWN_RECORD (the importing admin's own NIP: another admin uploads it), UNKNOWN_EMPLOYEE, "
         "DUPLICATE_PIN, AMBIGUOUS_PIN, OFFSET_CONFLICT (stored already under another `offset_minutes`: not added "
         "again), INACTIVE_EMPLOYEE (the employee was deactivated by that date: a PIN reused for a newcomer?), "

@@ -50,6 +50,9 @@ def test_an_attlog_with_bom_crlf_padding_extra_columns_and_blank_lines() -> None
         ("1\tyesterday", "INVALID_TIME"),
         ("1;DROP\t2026-11-02 07:00:00", "INVALID_PIN"),
         ("1\t1999-12-31 23:00:00", "OUT_OF_RANGE"),
+        # a machine whose clock went back to its factory date: a day no recap reads, which it would not count
+        ("1\t2000-01-01 00:03:00", "CLOCK_RESET"),
+        ("1\t2009-12-31 23:59:59", "CLOCK_RESET"),
         # an instant whose move into the regency's zone leaves the calendar (a 500 once)
         ("1\t9999-12-31T23:00:00-05:00", "OUT_OF_RANGE"),
         ("1\t0001-01-01T01:00:00+14:00", "OUT_OF_RANGE"),
