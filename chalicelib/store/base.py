@@ -109,16 +109,19 @@ def item_from(model: type[Item], record: DataclassInstance, **computed: Any) -> 
     return model(**copied, **computed)
 
 
-def batch_records(model: type[Item], keys: Iterable[str], record: Callable[[Item], T]) -> list[T]:
-    """The items of these hash keys that exist, as records, in key order (duplicates read once). An empty key
-    names no item and is not asked for: DynamoDB refuses a request naming one (ValidationException, a 503 here),
-    where moto answers nothing (a letter without an area has the zone id "")."""
+def batch_records(
+    model: type[Item], keys: Iterable[str], record: Callable[[Item], T], *, consistent: bool = False
+) -> list[T]:
+    """The items of these hash keys that exist, as records, in key order (duplicates read once; `consistent`:
+    strongly consistent reads). An empty key names no item and is not asked for: DynamoDB refuses a request
+    naming one (ValidationException, a 503 here), where moto answers nothing (a letter without an area has the
+    zone id "")."""
     wanted = sorted(k for k in set(keys) if k)
     if not wanted:
         return []
     hash_key = next(name for name, attribute in model.get_attributes().items() if attribute.is_hash_key)
     with storage_call("dynamodb"):
-        found = {getattr(m, hash_key): record(m) for m in model.batch_get(wanted)}
+        found = {getattr(m, hash_key): record(m) for m in model.batch_get(wanted, consistent_read=consistent)}
     return [found[k] for k in wanted if k in found]
 
 

@@ -252,8 +252,9 @@ class PeopleRepository(Protocol):
 
     def get_unit(self, unor_id: str) -> Unit | None: ...
 
-    def get_units(self, unor_ids: Iterable[str]) -> list[Unit]:
-        """The units that exist among `unor_ids`, each once, by id."""
+    def get_units(self, unor_ids: Iterable[str], *, consistent: bool = False) -> list[Unit]:
+        """The units that exist among `unor_ids`, each once, by id (`consistent`: as last written, for a check
+        that must see a write just made)."""
         ...
 
     def list_unit_ids(self) -> list[str]:
@@ -689,8 +690,8 @@ class DynamoPeopleRepository:
         with storage_call("dynamodb"):
             return [m.unor_id for m in UnitModel.all_units_index.query("UNIT")]
 
-    def get_units(self, unor_ids: Iterable[str]) -> list[Unit]:
-        return batch_records(UnitModel, unor_ids, _unit)
+    def get_units(self, unor_ids: Iterable[str], *, consistent: bool = False) -> list[Unit]:
+        return batch_records(UnitModel, unor_ids, _unit, consistent=consistent)
 
     def upsert_unit(self, unor_id: str, unor_nama: str) -> bool:
         """Create the unit or rename it; True when something changed."""

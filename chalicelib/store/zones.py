@@ -47,8 +47,9 @@ class ZonesRepository(Protocol):
 
     def get_zone(self, zone_id: str) -> StoredZone | None: ...
 
-    def get_zones(self, zone_ids: Iterable[str]) -> list[StoredZone]:
-        """The zones that exist among `zone_ids`, each once, by id."""
+    def get_zones(self, zone_ids: Iterable[str], *, consistent: bool = False) -> list[StoredZone]:
+        """The zones that exist among `zone_ids`, each once, by id (`consistent`: as last written, for a check
+        that must see a write just made)."""
         ...
 
     def cached_zones(self, zone_ids: Iterable[str]) -> list[StoredZone]:
@@ -183,8 +184,8 @@ class DynamoZonesRepository:
         found = get_model(ZoneModel, zone_id)
         return _zone(found) if found else None
 
-    def get_zones(self, zone_ids: Iterable[str]) -> list[StoredZone]:
-        return batch_records(ZoneModel, zone_ids, _zone)
+    def get_zones(self, zone_ids: Iterable[str], *, consistent: bool = False) -> list[StoredZone]:
+        return batch_records(ZoneModel, zone_ids, _zone, consistent=consistent)
 
     def cached_zones(self, zone_ids: Iterable[str]) -> list[StoredZone]:
         """Zones as read at most a minute ago (a zone item carries all its cells: the heaviest check-in read)."""

@@ -15,7 +15,7 @@ from chalicelib import runtime
 from chalicelib.domain.attendance import Duty
 from chalicelib.domain.calendar import DateRange
 from chalicelib.domain.decisions import Decided
-from chalicelib.domain.people import Employee, Principal, recorded_day
+from chalicelib.domain.people import AttemptClaim, Employee, Principal, recorded_day
 from chalicelib.domain.zones import LETTER_AREA, WORK_ZONE, Assignment, StoredZone
 from chalicelib.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.geo import (
@@ -34,7 +34,7 @@ from chalicelib.geo import (
 from chalicelib.settings import Settings
 from chalicelib.store.audit import AuditBatch
 from chalicelib.store.base import ConditionFailed, derived_hex
-from chalicelib.usecases import access, movers, recaps, rejudge
+from chalicelib.usecases import access, movers, recaps, rejudge, turns
 from chalicelib.usecases.directory import require_judged, unit_in_scope
 from chalicelib.usecases.paging import across_units, offset_page
 from chalicelib.usecases.schemas.requests import AssignmentItem, AssignmentPage, Cancelled, DatesQuery, PeriodQuery
@@ -239,22 +239,47 @@ def delete_zone(actor: Principal, zone_id: str, settings: Settings, now: datetim
     retry, which names it once. The deletion is of the zone as read: one changed meanwhile is 409."""
     access.require_super_admin(actor)
     zone = _existing(zone_id)
-    users = [u.unor_id for u in runtime.people().get_units(runtime.people().list_unit_ids()) if zone_id in u.zone_ids]
+    with _zone_links():
+        _refuse_in_use(zone, settings, now)
+        audit = runtime.audit().stamped(actor.subject, "zone.delete", {zone_id: _audited_zone(zone)})
+        try:
+            runtime.zones().delete_zone(zone_id, version=zone.version, audit=audit)
+        except ConditionFailed as exc:  # changed or deleted by another super admin since it was read
+            raise _zone_changed(zone_id) from exc
+    _CELLS.invalidate(zone_id)
+    return ZoneDeleted(zone_id=zone_id, deleted=True)
+
+
+def _refuse_in_use(zone: StoredZone, settings: Settings, now: datetime) -> None:
+    """409 while a unit names the zone (read as last written: `_zone_links`), or a letter may still admit a
+    check-in in it (`_letter_of`)."""
+    people = runtime.people()
+    users = [u.unor_id for u in people.get_units(people.list_unit_ids(), consistent=True) if zone.zone_id in u.zone_ids]
     if users:
-        raise ConflictError("Zona masih dipakai oleh unit.", {"zone_id": zone_id, "unor_ids": users})
+        raise ConflictError("Zona masih dipakai oleh unit.", {"zone_id": zone.zone_id, "unor_ids": users})
     letter = _letter_of(zone, settings, now)
     if letter is not None:
         raise ConflictError(
             "Zona ini area surat tugas dinas luar yang masih berlaku; hapus setelah tugasnya selesai.",
-            {"zone_id": zone_id, "assignment_id": letter.assignment_id},
+            {"zone_id": zone.zone_id, "assignment_id": letter.assignment_id},
         )
-    audit = runtime.audit().stamped(actor.subject, "zone.delete", {zone_id: _audited_zone(zone)})
-    try:
-        runtime.zones().delete_zone(zone_id, version=zone.version, audit=audit)
-    except ConditionFailed as exc:  # changed or deleted by another super admin since it was read
-        raise _zone_changed(zone_id) from exc
-    _CELLS.invalidate(zone_id)
-    return ZoneDeleted(zone_id=zone_id, deleted=True)
+
+
+# A zone deleted while a unit was given it: each checked the other's state before its own write (no unit uses the
+# zone; the zone exists), both wrote, and the unit named a zone that was gone (its employees refused as if it had
+# none). Both take this one regency-wide turn around their check and their write, and read as last written.
+ZONE_LINKS_TURN = "zone-links"
+ZONE_LINKS_HOLD_S = 60  # the longest a turn is held (by a function cut off holding it): far beyond its reads and write
+ZONE_LINKS_WAIT_S = 3.0  # how long one waits for the turn before its 409
+
+
+def _zone_links() -> contextlib.AbstractContextManager[None]:
+    """Hold the turn in which zones are given to units or deleted (`turns.held`; both are rare admin steps)."""
+    return turns.held(ZONE_LINKS_TURN, ZONE_LINKS_HOLD_S, wait_s=ZONE_LINKS_WAIT_S, refused=_zone_links_busy)
+
+
+def _zone_links_busy(claim: AttemptClaim) -> None:
+    raise ConflictError("Zona sedang diubah admin lain; coba lagi sebentar.", {"retry_after_s": claim.retry_after_s})
 
 
 def _letter_of(zone: StoredZone, settings: Settings, now: datetime) -> Assignment | None:
@@ -286,13 +311,6 @@ def set_unit_zones(actor: Principal, unor_id: str, body: UnitZonesRequest) -> Un
     unit_in_scope(actor, unor_id)
     zone_ids = body.zone_ids
     expected = None if body.expected_zone_ids is None else frozenset(body.expected_zone_ids)
-    stored = runtime.zones().get_zones(zone_ids)
-    missing = sorted(set(zone_ids) - {z.zone_id for z in stored})
-    if missing:
-        raise ValidationError("Zona tidak ditemukan.", {"zone_ids": missing})
-    areas = sorted(z.zone_id for z in stored if z.purpose != WORK_ZONE)
-    if areas:
-        raise ValidationError("Area surat tugas tidak dapat menjadi zona kerja unit.", {"zone_ids": areas})
 
     def audited(replaced: frozenset[str]) -> AuditBatch:
         if expected is not None and replaced not in (expected, frozenset(zone_ids)):
@@ -300,11 +318,24 @@ def set_unit_zones(actor: Principal, unor_id: str, body: UnitZonesRequest) -> Un
         detail = {"zone_ids": zone_ids, "before": sorted(replaced)}
         return runtime.audit().stamped(actor.subject, "unit.zones", {unor_id: detail})
 
-    try:
-        runtime.people().set_unit_zones(unor_id, set(zone_ids), audited)
-    except ConditionFailed as exc:  # another admin changed the unit's zones between their read and the write
-        raise ConflictError("Zona kerja unit ini berubah bersamaan; coba lagi.", {"unor_id": unor_id}) from exc
+    with _zone_links():
+        _refuse_unknown_or_areas(zone_ids)
+        try:
+            runtime.people().set_unit_zones(unor_id, set(zone_ids), audited)
+        except ConditionFailed as exc:  # another admin changed the unit's zones between their read and the write
+            raise ConflictError("Zona kerja unit ini berubah bersamaan; coba lagi.", {"unor_id": unor_id}) from exc
     return UnitZones(unor_id=unor_id, zone_ids=sorted(zone_ids))
+
+
+def _refuse_unknown_or_areas(zone_ids: Sequence[str]) -> None:
+    """400 for a zone that does not exist (read as last written: `_zone_links`) or is a letter's area."""
+    stored = runtime.zones().get_zones(zone_ids, consistent=True)
+    missing = sorted(set(zone_ids) - {z.zone_id for z in stored})
+    if missing:
+        raise ValidationError("Zona tidak ditemukan.", {"zone_ids": missing})
+    areas = sorted(z.zone_id for z in stored if z.purpose != WORK_ZONE)
+    if areas:
+        raise ValidationError("Area surat tugas tidak dapat menjadi zona kerja unit.", {"zone_ids": areas})
 
 
 # A list built from zones read before another change (the console's units, read at login, after one assignment

@@ -225,7 +225,7 @@ class InMemoryPeopleRepository:
         with self._lock:
             return self._units.get(unor_id)
 
-    def get_units(self, unor_ids: Iterable[str]) -> list[domain.Unit]:
+    def get_units(self, unor_ids: Iterable[str], *, consistent: bool = False) -> list[domain.Unit]:
         with self._lock:
             return [self._units[k] for k in sorted(set(unor_ids)) if k in self._units]
 

@@ -54,7 +54,7 @@ class InMemoryZonesRepository:
         with self._lock:
             return self._zones.get(zone_id)
 
-    def get_zones(self, zone_ids: Iterable[str]) -> list[StoredZone]:
+    def get_zones(self, zone_ids: Iterable[str], *, consistent: bool = False) -> list[StoredZone]:
         with self._lock:
             return [self._zones[k] for k in sorted(set(zone_ids)) if k in self._zones]
 

@@ -516,6 +516,11 @@ class PeopleRepositoryContract:
         assert repo.get_unit("U1") == Unit("U1", "SDN 1 Ngamprah")
         # AND many units are read at once by id, each once, unknown ones left out
         assert repo.get_units(["U2", "U9", "U1", "U2"]) == [Unit("U1", "SDN 1 Ngamprah"), Unit("U2", "SDN 2")]
+        # read as last written (the zone-links turn's checks), the same units
+        assert repo.get_units(["U2", "U9", "U1"], consistent=True) == [
+            Unit("U1", "SDN 1 Ngamprah"),
+            Unit("U2", "SDN 2"),
+        ]
         assert repo.get_units([]) == []
 
     def test_frame_versions_change_with_what_a_unit_is_judged_against(self, repo: PeopleRepository) -> None:

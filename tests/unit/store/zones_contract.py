@@ -112,6 +112,7 @@ class ZonesRepositoryContract:
         asked = ["z-3", "z-9", "z-1", "z-3"]
         # THEN each known one comes once, by id, from both reads
         assert repo.get_zones(asked) == [zone("z-1"), zone("z-3")] == repo.cached_zones(asked)
+        assert repo.get_zones(asked, consistent=True) == [zone("z-1"), zone("z-3")]  # as last written
         assert repo.list_zone_ids() == ["z-1", "z-2", "z-3"]
 
     def test_the_cached_read_sees_this_process_s_writes(self, repo: ZonesRepository) -> None:

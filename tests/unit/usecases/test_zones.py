@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -371,6 +373,42 @@ def test_a_zone_in_use_by_a_unit_is_not_deleted(units: Repositories, settings: S
         zones.delete_zone(SUPER, used, settings, NOW)
     assert zones.delete_zone(SUPER, unused, settings, NOW).deleted is True
     assert units.zones.list_zone_ids() == [used]
+
+
+def test_a_zone_given_to_a_unit_while_it_is_deleted_never_leaves_the_unit_naming_a_deleted_zone(
+    units: Repositories, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a zone no unit uses, which a super admin deletes while a unit admin gives it to U1: the unit admin's
+    # request arrives right after the deletion found no unit using the zone, before the deletion is written
+    doomed = create(settings, "Gedung Lama")
+    given: dict[str, object] = {}
+
+    def give() -> None:
+        try:
+            given["answer"] = zones.set_unit_zones(UNIT_ADMIN, "U1", UnitZonesRequest(zone_ids=[doomed]))
+        except (ValidationError, ConflictError) as exc:
+            given["answer"] = exc
+
+    checked = zones._letter_of  # the deletion's last check, after the units were read
+
+    def meanwhile(*args: Any) -> Any:
+        giver = threading.Thread(target=give)
+        giver.start()
+        giver.join(timeout=0.5)  # it waits for the deletion's turn (before: it wrote U1's zones here)
+        return checked(*args)
+
+    monkeypatch.setattr(zones, "_letter_of", meanwhile)
+    # WHEN both are done
+    assert zones.delete_zone(SUPER, doomed, settings, NOW).deleted is True
+    monkeypatch.setattr(zones, "_letter_of", checked)
+    for _ in range(100):
+        if "answer" in given:
+            break
+        time.sleep(0.05)
+    # THEN the unit admin's request, taken after the deletion, is refused as naming no zone, and U1 names none
+    assert isinstance(given.get("answer"), ValidationError), given
+    unit = units.people.get_unit("U1")
+    assert unit is not None and doomed not in unit.zone_ids and units.zones.get_zone(doomed) is None
 
 
 def test_the_area_of_a_letter_that_still_counts_is_not_deleted(units: Repositories, settings: Settings) -> None:
