@@ -71,6 +71,7 @@ class Employee:
     sessions: Sessions = Sessions()
     template_count: int = 0  # approved face templates (pending and rejected ones are not counted)
     pending_faces: int = 0  # face templates waiting for an admin's decision (at most PENDING_PER_EMPLOYEE)
+    face_rejections: int = 0  # faces an admin rejected, ever (see EmployeeModel.face_rejections)
     # The models that made the approved faces (`domain.faces.note_models`: each face's set, as of the last change
     # of them); after the last face is deleted, those it had (the employee had faces: `usecases.faces.own_match`).
     face_model: str | None = None
@@ -123,6 +124,11 @@ class Employee:
     def face_pending(self) -> bool:
         """Whether a face of the employee waits for an admin's decision."""
         return self.pending_faces > 0
+
+    @property
+    def face_rejected(self) -> bool:
+        """Whether the employee must enrol again: a face of theirs was rejected, and none is approved or waits."""
+        return self.face_rejections > 0 and not self.enrolled and not self.face_pending
 
     @property
     def device_bound(self) -> bool:

@@ -588,6 +588,7 @@ class DynamoFacesRepository:
             counts += _noted_models(nip, template_id, models_of(found.layout))
         else:  # a refused face keeps no vectors (`decide_template`)
             actions += [FaceTemplateModel.vectors.set(b""), FaceTemplateModel.layout.set([])]
+            counts.append(EmployeeModel.face_rejections.add(1))
         unchanged = (FaceTemplateModel.status == PENDING) & (FaceTemplateModel.vectors == found.vectors)
         with storage_call("dynamodb"), transaction(request_token()) as tx:
             tx.update(FaceTemplateModel(nip, template_id), actions=actions, condition=unchanged)

@@ -124,6 +124,9 @@ class EmployeeModel(_Lockout, _Base):
     plan_until = UnicodeAttribute(null=True)
     # Face templates awaiting an admin (self-enrolments, four-eyes): capped per employee (store.faces).
     pending_faces = NumberAttribute(null=True)
+    # Faces an admin rejected, ever (a rejection adds one; nothing takes it back): with none approved and none
+    # waiting, the employee must enrol again (the console's "Ditolak").
+    face_rejections = NumberAttribute(null=True)
     # The last device reset: a face enrolled within days after it needs another admin's approval.
     device_reset_by = UnicodeAttribute(null=True)
     device_reset_at = UnicodeAttribute(null=True)

@@ -101,6 +101,7 @@ def _employee(m: EmployeeModel) -> Employee:
         sessions=_sessions(m),
         template_count=int(m.template_count or 0),
         pending_faces=int(m.pending_faces or 0),
+        face_rejections=int(m.face_rejections or 0),
         face_approvals=int(m.face_approvals or 0),
         device_resets=frozenset(m.device_resets or ()),
     )

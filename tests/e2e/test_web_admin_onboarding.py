@@ -144,3 +144,29 @@ def test_a_school_operator_printing_the_sheet_is_told_their_own_card_comes_from_
     expect(said).to_contain_text("1 kode aktivasi dibuat")
     expect(said).to_contain_text(f"Tanpa kartu, kodenya harus dibuat admin lain: {own_name} (data Anda sendiri).")
     d.assert_clean()
+
+
+def test_an_employee_whose_face_was_rejected_is_listed_to_enrol_again(world: World, desk: Callable[..., Desk]) -> None:
+    # GIVEN a unit where one employee's face was rejected (too dark) and another never sent one
+    tag = secrets.token_hex(2).upper()
+    unit_id, unit_name = f"TOLAK-{tag}", f"SD Negeri Tolak {tag}"
+    (rejected, rejected_name), idle_name = (fresh_nip(), f"Wawan Setiawan {tag}"), f"Nina Marlina {tag}"
+    _import_unit(world.admin, unit_id, unit_name, [(rejected, rejected_name), (fresh_nip(), idle_name)])
+    template_id = _self_enrol(world, rejected)
+    decided = world.admin.post(f"/v1/admin/faces/{template_id}", {"decision": "reject", "note": "terlalu gelap"})
+    _expect(decided, 200, "rejection")
+    # WHEN the unit's admin opens Pegawai
+    d = desk(admin="bootstrap")
+    page = d.page
+    page.goto(f"/admin/#/pegawai?unit={unit_id}")
+    listed = page.get_by_role("table", name=re.compile(r"^Daftar pegawai"))
+    # THEN the rejected employee's Wajah says so, apart from the one who never sent a face
+    face = listed.get_by_role("row").filter(has_text=rejected_name).locator('td[data-label="Wajah"]')
+    expect(face).to_have_text("Ditolak")
+    expect(listed.get_by_role("row").filter(has_text=idle_name).locator('td[data-label="Wajah"]')).to_have_text("Belum")
+    # AND "Wajah ditolak (daftar lagi)" lists only them: the ones to tell to enrol again in the hall
+    page.get_by_label("Tampilkan").select_option(label="Wajah ditolak (daftar lagi)")
+    expect(listed.get_by_role("row").filter(has_text=rejected_name)).to_have_count(1)
+    expect(listed).not_to_contain_text(idle_name)
+    d.axe("pegawai-wajah-ditolak")
+    d.assert_clean()

@@ -220,7 +220,7 @@ class InMemoryFacesRepository:
                 self._templates[nip][template_id] = replace(found, info=info)
             else:  # a refused face keeps no vectors (store.faces.FacesRepository.decide_template)
                 self._templates[nip][template_id] = replace(found, info=replace(info, models=()), vectors={})
-            self._people.update_face_state(nip, pending_added=-1)
+            self._people.update_face_state(nip, pending_added=-1, rejected=not decision.approve)
             if decision.approve:
                 noted = self._noted_models(nip, template_id, found.info.models)
                 self._people.update_face_state(nip, templates_added=1, face_model=noted, approved=True)

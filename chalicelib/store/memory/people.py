@@ -441,12 +441,13 @@ class InMemoryPeopleRepository:
         *,
         pending_added: int = 0,
         approved: bool = False,
+        rejected: bool = False,
         unless_reset_since: str | None = None,
     ) -> None:
         """The faces twin's share of its writes: DynamoDB updates the employee's template counts (approved and
-        pending), models and count of approvals (`approved`: one more) in the faces repository's own
-        transactions, on condition that the phone was not reset at or after `unless_reset_since` (ConditionFailed,
-        nothing changed). An unknown NIP is left alone (no caller reaches it)."""
+        pending), models and counts of approvals and rejections (`approved`, `rejected`: one more) in the faces
+        repository's own transactions, on condition that the phone was not reset at or after `unless_reset_since`
+        (ConditionFailed, nothing changed). An unknown NIP is left alone (no caller reaches it)."""
         with self._lock:
             employee = self._employees.get(nip)
             if employee is None:
@@ -460,6 +461,7 @@ class InMemoryPeopleRepository:
                 pending_faces=employee.pending_faces + pending_added,
                 face_model=face_model or employee.face_model,
                 face_approvals=employee.face_approvals + approved,
+                face_rejections=employee.face_rejections + rejected,
             )
 
 

@@ -206,6 +206,11 @@ class EmployeeView(Result):
         default=False,
         description="A face of the employee waits for an admin's decision (the console's \"Menunggu\").",
     )
+    face_rejected: bool = Field(
+        default=False,
+        description="A face of the employee was rejected and none is approved or waits: they must enrol again "
+        '(the console\'s "Ditolak").',
+    )
 
 
 class EmployeePage(Page[EmployeeView]):

@@ -410,10 +410,17 @@ class FacesRepositoryContract(FacesSetUp):
         assert info.status == "rejected" and info.note is None
         assert repo.templates_of(NIP) == [] and list(repo.approved_templates()) == []
         assert self.count_of(people)[0] == 0 and repo.pending_of_unit("U1").items == []
+        # the employee record counts the rejection: with none approved or waiting, they must enrol again
+        employee = self.employee(people)
+        assert employee.face_rejections == 1 and employee.face_rejected
         with pytest.raises(ConditionFailed):
             repo.decide_template(NIP, "t-p", Decision(True, "op", "2026-12-03T02:00:00+00:00"))
         # deleting a rejected template uncounts nothing
         assert repo.delete_template(NIP, "t-p") is True and self.count_of(people)[0] == 0
+        # a new face sent waits for the admin: no longer "rejected"
+        self.pending(repo, "t-q", seed=2)
+        employee = self.employee(people)
+        assert employee.face_pending and not employee.face_rejected
 
     def test_a_rejected_face_keeps_no_vectors_and_is_never_recomputed(self, repo: FacesRepository) -> None:
         # GIVEN an employee's approved face and a pending one (a stand-in's, self-enrolled)

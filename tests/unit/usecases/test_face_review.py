@@ -192,6 +192,11 @@ def test_a_rejected_self_enrolment_never_counts_and_a_decision_is_final(
     )
     assert decided.status == "rejected" and state() == (0, 0)
     assert not verifies(NIP, JOLIE[1], settings)
+    # the unit's list says the employee must enrol again ("Ditolak"), no longer that a face waits
+    [listed] = [
+        e for e in directory.list_employees(COLLEAGUE, EmployeesQuery(unor_id="U1"), settings).items if e.nip == NIP
+    ]
+    assert (listed.enrolled, listed.face_pending, listed.face_rejected) == (False, False, True)
     # a second decision, either way, is a conflict
     for decision in ("approve", "reject"):
         with pytest.raises(ConflictError):

@@ -78,6 +78,8 @@ export interface Employee {
   device_bound: boolean;
   /** A face waits for an admin's decision (absent from an API before the field). */
   face_pending?: boolean;
+  /** A face was rejected and none is approved or waits: the employee must enrol again. */
+  face_rejected?: boolean;
 }
 
 export interface Circle {

@@ -59,14 +59,18 @@ const FILTERS: [string, string, (e: Employee) => boolean][] = [
   ["active", "Aktif", (e) => e.active],
   ["inactive", "Nonaktif", (e) => !e.active],
   ["no-device", "Belum aktivasi ponsel", (e) => e.active && !e.device_bound],
-  // Those whose face waits are in the queue below, not among those who never sent one.
-  ["no-face", "Belum daftar wajah", (e) => e.active && !e.enrolled && !e.face_pending],
+  // Those whose face waits are in the queue below, and those whose face was rejected have their own filter: the
+  // ones to tell to enrol again, in the hall, are not lost among those who never sent one.
+  ["no-face", "Belum daftar wajah", (e) => e.active && faceState(e) === "Belum"],
+  ["face-rejected", "Wajah ditolak (daftar lagi)", (e) => e.active && faceState(e) === "Ditolak"],
   [QUEUE, "Menunggu persetujuan wajah", () => true],
 ];
 
-/** The list's "Wajah": approved, waiting for an admin, or none yet. */
-function faceState(e: Employee): string {
-  return e.enrolled ? "Ya" : e.face_pending ? "Menunggu" : "Belum";
+/** The list's "Wajah": approved, waiting for an admin, rejected (to enrol again), or none yet. */
+export function faceState(e: Pick<Employee, "enrolled" | "face_pending" | "face_rejected">): string {
+  if (e.enrolled) return "Ya";
+  if (e.face_pending) return "Menunggu";
+  return e.face_rejected ? "Ditolak" : "Belum";
 }
 
 function Progress({ label, value, total }: { label: string; value: number | undefined; total: number }) {
