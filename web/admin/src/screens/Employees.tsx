@@ -41,7 +41,7 @@ const COLUMNS: Column<Employee>[] = [
   { label: "NIP", cell: (e) => e.nip, sort: (e) => e.nip },
   { label: "Jabatan", cell: (e) => e.jabatan ?? "–", sort: (e) => e.jabatan ?? "" },
   { label: "Status", cell: (e) => (e.active ? "Aktif" : "Nonaktif"), sort: (e) => Number(e.active) },
-  { label: "Wajah", cell: (e) => faceState(e), sort: (e) => (e.enrolled ? 2 : e.face_pending ? 1 : 0) },
+  { label: "Wajah", cell: (e) => faceState(e), sort: (e) => FACE_ORDER.indexOf(faceState(e)) },
   { label: "Ponsel", cell: (e) => yesNo(e.device_bound), sort: (e) => Number(e.device_bound) },
 ];
 
@@ -65,6 +65,9 @@ const FILTERS: [string, string, (e: Employee) => boolean][] = [
   ["face-rejected", "Wajah ditolak (daftar lagi)", (e) => e.active && faceState(e) === "Ditolak"],
   [QUEUE, "Menunggu persetujuan wajah", () => true],
 ];
+
+/** "Wajah" sorted: none yet, rejected, waiting, approved (ascending). */
+const FACE_ORDER = ["Belum", "Ditolak", "Menunggu", "Ya"];
 
 /** The list's "Wajah": approved, waiting for an admin, rejected (to enrol again), or none yet. */
 export function faceState(e: Pick<Employee, "enrolled" | "face_pending" | "face_rejected">): string {
