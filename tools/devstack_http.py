@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import urllib3
 
@@ -72,6 +73,21 @@ class ApiClient:
 
     def put(self, path: str, json_body: Any = None) -> ApiResponse:
         return self.request("PUT", path, json_body)
+
+    def every_item(self, path: str) -> list[Any]:
+        """Every item of an API.md list endpoint (`{"items", "next"}`), its pages followed by their `next` cursors;
+        RuntimeError on any answer but 200 (a list of 100 a page read once misses the rest)."""
+        items: list[Any] = []
+        cursor: str | None = None
+        while True:
+            page_path = path + (f"{'&' if '?' in path else '?'}next={quote(cursor)}" if cursor else "")
+            resp = self.get(page_path)
+            if resp.status != 200 or not isinstance(resp.body, dict):
+                raise RuntimeError(f"GET {page_path}: HTTP {resp.status}: {resp.raw[:300]!r}")
+            items.extend(resp.body.get("items", []))
+            cursor = resp.body.get("next")
+            if not cursor:
+                return items
 
     def login_admin(self, username: str, password: str) -> ApiResponse:
         """POST /v1/auth/admin/login; on success the token is kept for the next requests."""

@@ -19,7 +19,6 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from tools.devstack_http import ApiClient, ApiResponse
 
@@ -169,15 +168,11 @@ def _assign_units(client: ApiClient, zones: list[tuple[str, str]]) -> int:
 
 
 def _all_items(client: ApiClient, path: str, step: str) -> list[dict[str, Any]]:
-    """Every item of an API.md list endpoint, following `next` cursors."""
-    items: list[dict[str, Any]] = []
-    cursor: str | None = None
-    while True:
-        page = _expect(client.get(path + (f"?next={quote(cursor)}" if cursor else "")), 200, step)
-        items.extend(page.get("items", []))
-        cursor = page.get("next")
-        if not cursor:
-            return items
+    """Every item of an API.md list endpoint (`ApiClient.every_item`), a failure named by the seeding step."""
+    try:
+        return client.every_item(path)
+    except RuntimeError as exc:
+        raise SeedError(f"{step}: {exc}") from exc
 
 
 def _words(name: str) -> set[str]:
