@@ -1218,7 +1218,9 @@ def _self_enrol(phone: Phone, employee: Employee, admin: ApiClient, stack: Stack
                 expect(page.get_by_role("alert")).to_contain_text("koneksi")
                 page.unroute("**/v1/me/faces")
                 if lost[0] == 201:
-                    expect(page.get_by_text("Foto terkirim: 2 dari 3")).to_be_visible()
+                    # the recount is a read, which the app gives 30 s (session.READ_TIMEOUT_MS): the test waits as
+                    # long (a CI run's loaded machine once showed 1 of 3 after the default 15 s)
+                    expect(page.get_by_text("Foto terkirim: 2 dari 3")).to_be_visible(timeout=30_000)
                     pictures_sent.add(picture)
                     break
                 continue  # refused (the picture changed meanwhile): nothing kept, taken again
