@@ -134,8 +134,7 @@ def new_employee(admin: ApiClient, *, enrolled: bool = True) -> Employee:
 def _release_enrolment_photo(admin: ApiClient) -> None:
     """Delete the faces of UNIT's earlier employees: the fake camera shows one person, and SMART refuses that
     face for a second active employee (409 DUPLICATE_FACE), so one employee at a time holds it."""
-    # every page: a session's browser tests put well over a page (100) of employees into UNIT, and a holder of the
-    # face on a later page was left holding it (409 DUPLICATE_FACE for the next one, in a test chosen by chance)
+    # every page: in a unit of more than a page (100), a holder listed on a later page would keep the face
     for row in admin.every_item(f"/v1/admin/employees?unor_id={UNIT}"):
         if not row.get("enrolled"):
             continue
